@@ -1,0 +1,19 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// TEMPORARY placeholder, replaced by the real command.
+func newSynthCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:    "synth",
+		Short:  "(not built yet)",
+		Hidden: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errors.New("synth: not built yet")
+		},
+	}
+}

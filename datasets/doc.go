@@ -1,0 +1,12 @@
+// Package datasets reads every input windpm takes: capture files (MATLAB
+// Level-5 MAT, WAV, CSV), capture manifests, and — in sub-packages — the
+// synthetic fleet generator (datasets/synth).
+//
+// A reader turns one file into Captures: one per selected channel, with
+// the sample rate, shaft speed and metadata the file states, overridden by
+// Options where the user gave a flag. Read picks the reader by extension.
+// Every error names the file and the problem on one line (*FileError);
+// bad input never panics, and every reader has a fuzz target.
+//
+// datasets must not compute features: it hands samples on as they are.
+package datasets
