@@ -1,0 +1,53 @@
+package reports
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	if err := WriteAtomic(path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "a,b\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "a,b\n" {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+
+	// A failing writer leaves the old file and no temporary file.
+	boom := errors.New("boom")
+	err = WriteAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "partial")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	got, _ = os.ReadFile(path)
+	if string(got) != "a,b\n" {
+		t.Errorf("old file changed to %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("folder holds %d entries, want only out.csv", len(entries))
+	}
+}
+
+func TestWriteAtomicMissingFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no", "such", "out.csv")
+	err := WriteAtomic(path, func(w io.Writer) error { return nil })
+	if err == nil {
+		t.Fatal("want an error for a missing folder")
+	}
+	if want := path + ": no such file or directory"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+}

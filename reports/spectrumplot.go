@@ -1,0 +1,176 @@
+package reports
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Marker is a labelled frequency drawn as a vertical line on a spectrum
+// plot, such as a bearing defect frequency or one of its harmonics.
+type Marker struct {
+	Label  string
+	FreqHz float64
+}
+
+// SpectrumPlot describes a spectrum figure: amplitude against frequency
+// with optional fault-frequency markers.
+type SpectrumPlot struct {
+	Title string
+	// FreqHz and Amplitude are the spectrum, of equal length.
+	FreqHz, Amplitude []float64
+	// YLabel names the amplitude axis with its unit ("amplitude (g)").
+	YLabel string
+	// MaxHz limits the frequency axis; 0 shows the whole spectrum.
+	MaxHz float64
+	// Markers are drawn as dashed vertical lines, coloured by their label
+	// before the first space ("BPFO ×2" shares BPFO's colour).
+	Markers []Marker
+}
+
+// plotBuckets is how many points a plotted spectrum keeps: about one per
+// pixel column of a 1600-pixel-wide figure.
+const plotBuckets = 2000
+
+// PlotFormats lists the figure file extensions WriteSpectrumPlot writes.
+var PlotFormats = []string{".svg", ".png", ".pdf"}
+
+// WriteSpectrumPlot writes sp as a figure to path, atomically; the format
+// follows the extension (.svg, .png or .pdf).
+func WriteSpectrumPlot(path string, sp SpectrumPlot) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	switch format {
+	case "svg", "png", "pdf":
+	default:
+		return fmt.Errorf("%s: unknown figure format %q (known: %s)", path, filepath.Ext(path), strings.Join(PlotFormats, ", "))
+	}
+	p, err := spectrumFigure(sp)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	wt, err := p.WriterTo(10*vg.Inch, 5*vg.Inch, format)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
+}
+
+// markerColors are the colours of successive marker families.
+var markerColors = []color.Color{
+	color.RGBA{R: 214, G: 39, B: 40, A: 255},
+	color.RGBA{R: 44, G: 160, B: 44, A: 255},
+	color.RGBA{R: 148, G: 103, B: 189, A: 255},
+	color.RGBA{R: 255, G: 127, B: 14, A: 255},
+	color.RGBA{R: 140, G: 86, B: 75, A: 255},
+}
+
+func spectrumFigure(sp SpectrumPlot) (*plot.Plot, error) {
+	if len(sp.FreqHz) != len(sp.Amplitude) || len(sp.FreqHz) == 0 {
+		return nil, fmt.Errorf("spectrum plot needs equal, non-empty frequency and amplitude series")
+	}
+	maxHz := sp.MaxHz
+	if !(maxHz > 0) {
+		maxHz = sp.FreqHz[len(sp.FreqHz)-1]
+	}
+	p := plot.New()
+	p.Title.Text = sp.Title
+	p.X.Label.Text = "frequency (Hz)"
+	p.Y.Label.Text = sp.YLabel
+	p.X.Min, p.X.Max = 0, maxHz
+	p.Add(plotter.NewGrid())
+
+	pts := peakBuckets(sp.FreqHz, sp.Amplitude, maxHz, plotBuckets)
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	line.Color = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	line.Width = vg.Points(0.8)
+	p.Add(line)
+
+	yMax := 0.0
+	for _, pt := range pts {
+		yMax = math.Max(yMax, pt.Y)
+	}
+	p.Y.Min = 0
+	if yMax > 0 {
+		p.Y.Max = yMax * 1.12
+	}
+	families := map[string]color.Color{}
+	for _, m := range sp.Markers {
+		if m.FreqHz <= 0 || m.FreqHz > maxHz {
+			continue
+		}
+		family, _, _ := strings.Cut(m.Label, " ")
+		c, ok := families[family]
+		if !ok {
+			c = markerColors[len(families)%len(markerColors)]
+			families[family] = c
+		}
+		ml, err := plotter.NewLine(plotter.XYs{{X: m.FreqHz, Y: 0}, {X: m.FreqHz, Y: p.Y.Max}})
+		if err != nil {
+			return nil, err
+		}
+		ml.Color = c
+		ml.Width = vg.Points(0.7)
+		ml.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		p.Add(ml)
+		if !ok {
+			p.Legend.Add(family, ml)
+		}
+		lbl, err := plotter.NewLabels(plotter.XYLabels{
+			XYs:    []plotter.XY{{X: m.FreqHz, Y: p.Y.Max * 0.97}},
+			Labels: []string{m.Label},
+		})
+		if err != nil {
+			return nil, err
+		}
+		lbl.TextStyle[0].Color = c
+		lbl.TextStyle[0].Rotation = -math.Pi / 2
+		lbl.TextStyle[0].XAlign = draw.XLeft
+		lbl.TextStyle[0].Font.Size = vg.Points(7)
+		p.Add(lbl)
+	}
+	p.Legend.Top = true
+	return p, nil
+}
+
+// peakBuckets thins a spectrum to at most n points up to maxHz, keeping the
+// largest amplitude of each bucket so that no peak disappears from the
+// figure.
+func peakBuckets(f, a []float64, maxHz float64, n int) plotter.XYs {
+	end := len(f)
+	for end > 0 && f[end-1] > maxHz {
+		end--
+	}
+	if end <= n {
+		pts := make(plotter.XYs, end)
+		for i := 0; i < end; i++ {
+			pts[i] = plotter.XY{X: f[i], Y: a[i]}
+		}
+		return pts
+	}
+	pts := make(plotter.XYs, 0, n)
+	for b := 0; b < n; b++ {
+		lo, hi := b*end/n, (b+1)*end/n
+		best := lo
+		for i := lo; i < hi; i++ {
+			if a[i] > a[best] {
+				best = i
+			}
+		}
+		pts = append(pts, plotter.XY{X: f[best], Y: a[best]})
+	}
+	return pts
+}

@@ -1,0 +1,67 @@
+package reports
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPeakBucketsKeepsPeaks(t *testing.T) {
+	n := 100000
+	f := make([]float64, n)
+	a := make([]float64, n)
+	for i := range f {
+		f[i] = float64(i) * 0.1
+		a[i] = 0.01
+	}
+	a[12345] = 5 // a one-bin line must survive thinning
+	pts := peakBuckets(f, a, f[n-1], 500)
+	if len(pts) != 500 {
+		t.Fatalf("%d points, want 500", len(pts))
+	}
+	found := false
+	for _, p := range pts {
+		if p.Y == 5 && p.X == f[12345] {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the peak at bin 12345 was lost")
+	}
+	// maxHz cuts the series.
+	if pts := peakBuckets(f, a, 100, 2000); len(pts) != 1001 {
+		t.Errorf("%d points up to 100 Hz, want 1001", len(pts))
+	}
+}
+
+func TestWriteSpectrumPlot(t *testing.T) {
+	dir := t.TempDir()
+	f := []float64{0, 10, 20, 30, 40, 50}
+	a := []float64{0, 1, 0.2, 3, 0.1, 0}
+	sp := SpectrumPlot{
+		Title: "test & <escape>", FreqHz: f, Amplitude: a, YLabel: "amplitude (g)",
+		Markers: []Marker{{"BPFO", 30}, {"BPFO ×2", 60}, {"BPFI", 10}},
+	}
+	for _, ext := range []string{".svg", ".png"} {
+		path := filepath.Join(dir, "s"+ext)
+		if err := WriteSpectrumPlot(path, sp); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || len(b) < 100 {
+			t.Fatalf("%s: %d bytes, %v", ext, len(b), err)
+		}
+		if ext == ".svg" && (!bytes.Contains(b, []byte("frequency (Hz)")) || !bytes.Contains(b, []byte("BPFI"))) {
+			t.Errorf("svg lacks the axis label or a marker")
+		}
+		if ext == ".png" && !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("png has no PNG signature")
+		}
+	}
+	err := WriteSpectrumPlot(filepath.Join(dir, "s.bmp"), sp)
+	if err == nil || !strings.Contains(err.Error(), "unknown figure format") {
+		t.Errorf("bmp: err = %v", err)
+	}
+}
