@@ -1,15 +1,21 @@
 package fft
 
-import "gonum.org/v1/gonum/dsp/fourier"
-
-// TEMPORARY: backed by gonum until the project's own FFT lands. The API is
-// the contract: keep it.
-
-// Plan computes real FFTs of one length n. A Plan belongs to one
-// goroutine.
+// Plan computes real FFTs of one length n with numpy's rfft/irfft
+// conventions. An even length is computed as one complex transform of
+// length n/2 over the even/odd samples packed as z_j = x_2j + i·x_(2j+1),
+// followed by a post-processing pass (Cooley, Lewis & Welch 1970; Numerical
+// Recipes §12.3); an odd length goes through a complex plan of length n.
+//
+// A Plan holds all its scratch and belongs to one goroutine: Forward and
+// Inverse do not allocate, and must not be called concurrently on the same
+// plan. Make one plan per worker.
 type Plan struct {
-	n int
-	g *fourier.FFT
+	n  int
+	cp *CPlan
+	// z is complex scratch: len n/2 for even n, len n for odd n.
+	z []complex128
+	// tw[k] = exp(−2πi·k/n), k = 0..n/4 (even n only).
+	tw []complex128
 }
 
 // NewPlan returns a plan for real transforms of length n (n >= 1).
@@ -18,7 +24,23 @@ func NewPlan(n int) *Plan {
 	if n < 1 {
 		panic("fft: NewPlan length < 1")
 	}
-	return &Plan{n: n, g: fourier.NewFFT(n)}
+	p := &Plan{n: n}
+	if n == 1 {
+		return p
+	}
+	if n%2 == 1 {
+		p.cp = NewCPlan(n)
+		p.z = make([]complex128, n)
+		return p
+	}
+	h := n / 2
+	p.cp = NewCPlan(h)
+	p.z = make([]complex128, h)
+	p.tw = make([]complex128, h/2+1)
+	for k := range p.tw {
+		p.tw[k] = expi(-1, k, n)
+	}
+	return p
 }
 
 // Len returns the transform length n.
@@ -32,7 +54,43 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 	if len(src) != p.n || len(dst) != p.n/2+1 {
 		panic("fft: Forward length mismatch")
 	}
-	p.g.Coefficients(dst, src)
+	n := p.n
+	switch {
+	case n == 1:
+		dst[0] = complex(src[0], 0)
+		return
+	case n%2 == 1:
+		z := p.z
+		for j, v := range src {
+			z[j] = complex(v, 0)
+		}
+		p.cp.Forward(z, z)
+		copy(dst, z[:len(dst)])
+		return
+	}
+	h := n / 2
+	z := p.z[:h]
+	src = src[:2*h]
+	for j := range z {
+		z[j] = complex(src[2*j], src[2*j+1])
+	}
+	p.cp.transform(dst[:h], z, false)
+	// With E and O the transforms of the even and odd samples,
+	// Z_k = E_k + i·O_k, E_k = (Z_k + conj Z_(h−k))/2,
+	// O_k = −i·(Z_k − conj Z_(h−k))/2, X_k = E_k + W^k·O_k and
+	// X_(h−k) = conj(E_k − W^k·O_k), with W = exp(−2πi/n).
+	z0 := dst[0]
+	dst[0] = complex(real(z0)+imag(z0), 0)
+	dst[h] = complex(real(z0)-imag(z0), 0)
+	tw := p.tw
+	for k := 1; k <= h/2; k++ {
+		zk, zc := dst[k], conj(dst[h-k])
+		e := scale(0.5, zk+zc)
+		o := mulNegI(zk-zc, 0.5)
+		wo := tw[k] * o
+		dst[k] = e + wo
+		dst[h-k] = conj(e - wo)
+	}
 }
 
 // Inverse computes the inverse of Forward, including the 1/n factor
@@ -43,9 +101,46 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	if len(dst) != p.n || len(src) != p.n/2+1 {
 		panic("fft: Inverse length mismatch")
 	}
-	p.g.Sequence(dst, src)
-	s := 1 / float64(p.n)
-	for i := range dst {
-		dst[i] *= s
+	n := p.n
+	switch {
+	case n == 1:
+		dst[0] = real(src[0])
+		return
+	case n%2 == 1:
+		z := p.z
+		z[0] = complex(real(src[0]), 0)
+		for k := 1; k < len(src); k++ {
+			z[k] = src[k]
+			z[n-k] = conj(src[k])
+		}
+		p.cp.Inverse(z, z)
+		for j := range dst {
+			dst[j] = real(z[j])
+		}
+		return
+	}
+	h := n / 2
+	z := p.z[:h]
+	// Rebuild Z_k = E_k + i·O_k from X: E_k = (X_k + conj X_(h−k))/2,
+	// O_k = conj(W^k)·(X_k − conj X_(h−k))/2, and for the partner
+	// Z_(h−k) = conj E_k + i·conj O_k. The 1/n factor (1/2 here, 1/h in
+	// the complex inverse) is folded in.
+	x0, xh := real(src[0]), real(src[h])
+	z[0] = complex(0.5*(x0+xh), 0.5*(x0-xh))
+	tw := p.tw
+	for k := 1; k <= h/2; k++ {
+		xk, xc := src[k], conj(src[h-k])
+		e := scale(0.5, xk+xc)
+		o := conj(tw[k]) * scale(0.5, xk-xc)
+		io := complex(-imag(o), real(o))
+		z[k] = e + io
+		z[h-k] = conj(e) + complex(imag(o), real(o))
+	}
+	p.cp.transform(z, z, true)
+	s := 1 / float64(h)
+	dst = dst[:2*h]
+	for j, v := range z {
+		dst[2*j] = s * real(v)
+		dst[2*j+1] = s * imag(v)
 	}
 }

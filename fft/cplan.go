@@ -1,0 +1,119 @@
+package fft
+
+// CPlan computes complex FFTs of one length n. Lengths whose prime factors
+// are all at most 31 use a mixed-radix (4, 2, 3, 5 and direct odd radices)
+// self-sorting Stockham transform with precomputed twiddles; other lengths
+// use Bluestein's chirp-z algorithm over a power-of-two transform, so every
+// length costs O(n log n).
+//
+// A CPlan holds all its scratch and belongs to one goroutine: Forward and
+// Inverse do not allocate, and must not be called concurrently on the same
+// plan. Make one plan per worker.
+type CPlan struct {
+	n      int
+	stages []stage
+	// work0 and work1 are the ping-pong buffers of the passes (len n).
+	work0, work1 []complex128
+	blue         *bluestein
+}
+
+// NewCPlan returns a plan for complex transforms of length n (n >= 1).
+// It panics if n < 1.
+func NewCPlan(n int) *CPlan {
+	if n < 1 {
+		panic("fft: NewCPlan length < 1")
+	}
+	p := &CPlan{n: n}
+	radices, ok := factorize(n)
+	if !ok {
+		p.blue = newBluestein(n)
+		return p
+	}
+	s := 1
+	for _, r := range radices {
+		m := n / (s * r)
+		p.stages = append(p.stages, newStage(r, m, s))
+		s *= r
+	}
+	if len(p.stages) > 0 {
+		p.work0 = make([]complex128, n)
+	}
+	if len(p.stages) > 1 {
+		p.work1 = make([]complex128, n)
+	}
+	return p
+}
+
+// Len returns the transform length n.
+func (p *CPlan) Len() int { return p.n }
+
+// Forward computes the unnormalised forward transform
+// dst[k] = Σ_j src[j]·exp(−2πi·jk/n), k = 0..n−1 (numpy.fft.fft).
+// dst and src must both have length n; they may be the same slice (an
+// in-place transform) but must not otherwise overlap. It panics if the
+// lengths are wrong.
+func (p *CPlan) Forward(dst, src []complex128) {
+	if len(dst) != p.n || len(src) != p.n {
+		panic("fft: CPlan.Forward length mismatch")
+	}
+	p.transform(dst, src, false)
+}
+
+// Inverse computes the inverse transform including the 1/n factor,
+// dst[j] = (1/n)·Σ_k src[k]·exp(+2πi·jk/n) (numpy.fft.ifft), so that
+// Inverse(Forward(x)) = x up to rounding. dst and src must both have
+// length n; they may be the same slice but must not otherwise overlap.
+// It panics if the lengths are wrong.
+func (p *CPlan) Inverse(dst, src []complex128) {
+	if len(dst) != p.n || len(src) != p.n {
+		panic("fft: CPlan.Inverse length mismatch")
+	}
+	p.transform(dst, src, true)
+	s := 1 / float64(p.n)
+	for i, v := range dst {
+		dst[i] = complex(s*real(v), s*imag(v))
+	}
+}
+
+// transform is the unnormalised transform in either direction.
+func (p *CPlan) transform(dst, src []complex128, inv bool) {
+	if p.blue != nil {
+		p.blue.transform(dst, src, inv)
+		return
+	}
+	ns := len(p.stages)
+	if ns == 0 { // n == 1
+		dst[0] = src[0]
+		return
+	}
+	aliased := &dst[0] == &src[0]
+	in := src
+	if ns == 1 && aliased {
+		copy(p.work0, src)
+		in = p.work0
+	}
+	for i := range p.stages {
+		var out []complex128
+		switch {
+		case i == ns-1:
+			out = dst
+		case aliased:
+			// Never write into src before the first pass has read it.
+			if i%2 == 0 {
+				out = p.work0
+			} else {
+				out = p.work1
+			}
+		default:
+			// dst serves as the second ping-pong buffer; the parity is
+			// chosen so that the last pass lands in dst.
+			if (ns-1-i)%2 == 0 {
+				out = dst
+			} else {
+				out = p.work0
+			}
+		}
+		p.stages[i].run(out, in, inv)
+		in = out
+	}
+}

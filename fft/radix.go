@@ -1,0 +1,296 @@
+package fft
+
+import "math"
+
+// stage is one pass of the self-sorting (Stockham) decimation-in-frequency
+// transform of length N. A pass of radix r on the current sub-length r·m,
+// with stride s (the product of the radices before it, so N = r·m·s), maps
+//
+//	y[q + s·(r·p + j)] = w^(j·p) · Σ_k x[q + s·(p + k·m)] · ω_r^(j·k)
+//
+// for 0 <= q < s, 0 <= p < m, 0 <= j < r, where ω_r = exp(∓2πi/r) and
+// w = exp(∓2πi/(r·m)) (upper sign forward, lower inverse). After the last
+// pass the output is in natural order; no bit reversal is needed
+// (Van Loan, Computational Frameworks for the FFT, 1992, §1.7).
+type stage struct {
+	r, m, s int
+	// tw and twInv hold the twiddles w^(j·p) at [p·(r−1) + j−1] for the
+	// forward and inverse directions.
+	tw, twInv []complex128
+	// root and rootInv hold ω_r^k, k < r, for the generic radix.
+	root, rootInv []complex128
+	// a is the generic radix's gather scratch (len r).
+	a []complex128
+}
+
+// newStage precomputes the twiddles of a radix-r pass with m butterflies
+// per block and stride s.
+func newStage(r, m, s int) stage {
+	st := stage{r: r, m: m, s: s}
+	st.tw = make([]complex128, m*(r-1))
+	st.twInv = make([]complex128, m*(r-1))
+	for p := 0; p < m; p++ {
+		for j := 1; j < r; j++ {
+			t := (j * p) % (r * m)
+			st.tw[p*(r-1)+j-1] = expi(-1, t, r*m)
+			st.twInv[p*(r-1)+j-1] = expi(1, t, r*m)
+		}
+	}
+	if r != 2 && r != 3 && r != 4 && r != 5 {
+		st.root = make([]complex128, r)
+		st.rootInv = make([]complex128, r)
+		for k := range r {
+			st.root[k] = expi(-1, k, r)
+			st.rootInv[k] = expi(1, k, r)
+		}
+		st.a = make([]complex128, r)
+	}
+	return st
+}
+
+// run executes the pass from x into y (distinct slices of length N).
+func (st *stage) run(y, x []complex128, inv bool) {
+	tw := st.tw
+	sg := 1.0 // forward: multiplications by −i; inverse: by +i
+	if inv {
+		tw = st.twInv
+		sg = -1
+	}
+	switch st.r {
+	case 4:
+		radix4(y, x, st.m, st.s, tw, sg)
+	case 2:
+		radix2(y, x, st.m, st.s, tw)
+	case 3:
+		radix3(y, x, st.m, st.s, tw, sg)
+	case 5:
+		radix5(y, x, st.m, st.s, tw, sg)
+	default:
+		root := st.root
+		if inv {
+			root = st.rootInv
+		}
+		radixGeneric(y, x, st.r, st.m, st.s, tw, root, st.a)
+	}
+}
+
+// scale returns c·z for real c without a full complex multiplication.
+func scale(c float64, z complex128) complex128 {
+	return complex(c*real(z), c*imag(z))
+}
+
+// mulNegI returns −i·sg·z for real sg (±1 selects the direction, and a
+// magnitude scales the product).
+func mulNegI(z complex128, sg float64) complex128 {
+	return complex(sg*imag(z), -sg*real(z))
+}
+
+func radix4(y, x []complex128, m, s int, tw []complex128, sg float64) {
+	ms := m * s
+	x0 := x[0*ms : 1*ms]
+	x1 := x[1*ms : 2*ms]
+	x2 := x[2*ms : 3*ms]
+	x3 := x[3*ms : 4*ms]
+	if s == 1 {
+		x1 = x1[:len(x0)]
+		x2 = x2[:len(x0)]
+		x3 = x3[:len(x0)]
+		y = y[:4*len(x0)]
+		tw = tw[:3*len(x0)]
+		for p := range x0 {
+			a0, a1, a2, a3 := x0[p], x1[p], x2[p], x3[p]
+			t0, t1 := a0+a2, a0-a2
+			t2, t3 := a1+a3, mulNegI(a1-a3, sg)
+			w := tw[3*p : 3*p+3 : 3*p+3]
+			o := y[4*p : 4*p+4 : 4*p+4]
+			o[0] = t0 + t2
+			o[1] = (t1 + t3) * w[0]
+			o[2] = (t0 - t2) * w[1]
+			o[3] = (t1 - t3) * w[2]
+		}
+		return
+	}
+	for p := range m {
+		b := p * s
+		a0s := x0[b : b+s]
+		a1s := x1[b : b+s][:len(a0s)]
+		a2s := x2[b : b+s][:len(a0s)]
+		a3s := x3[b : b+s][:len(a0s)]
+		yb := y[4*b : 4*b+4*s]
+		y0 := yb[0*s : 1*s][:len(a0s)]
+		y1 := yb[1*s : 2*s][:len(a0s)]
+		y2 := yb[2*s : 3*s][:len(a0s)]
+		y3 := yb[3*s : 4*s][:len(a0s)]
+		if p == 0 {
+			for q := range a0s {
+				a0, a1, a2, a3 := a0s[q], a1s[q], a2s[q], a3s[q]
+				t0, t1 := a0+a2, a0-a2
+				t2, t3 := a1+a3, mulNegI(a1-a3, sg)
+				y0[q] = t0 + t2
+				y1[q] = t1 + t3
+				y2[q] = t0 - t2
+				y3[q] = t1 - t3
+			}
+			continue
+		}
+		w1, w2, w3 := tw[3*p], tw[3*p+1], tw[3*p+2]
+		for q := range a0s {
+			a0, a1, a2, a3 := a0s[q], a1s[q], a2s[q], a3s[q]
+			t0, t1 := a0+a2, a0-a2
+			t2, t3 := a1+a3, mulNegI(a1-a3, sg)
+			y0[q] = t0 + t2
+			y1[q] = (t1 + t3) * w1
+			y2[q] = (t0 - t2) * w2
+			y3[q] = (t1 - t3) * w3
+		}
+	}
+}
+
+func radix2(y, x []complex128, m, s int, tw []complex128) {
+	ms := m * s
+	x0 := x[0*ms : 1*ms]
+	x1 := x[1*ms : 2*ms]
+	if s == 1 {
+		x1 = x1[:len(x0)]
+		y = y[:2*len(x0)]
+		tw = tw[:len(x0)]
+		for p := range x0 {
+			a0, a1 := x0[p], x1[p]
+			o := y[2*p : 2*p+2 : 2*p+2]
+			o[0] = a0 + a1
+			o[1] = (a0 - a1) * tw[p]
+		}
+		return
+	}
+	for p := range m {
+		b := p * s
+		a0s := x0[b : b+s]
+		a1s := x1[b : b+s][:len(a0s)]
+		yb := y[2*b : 2*b+2*s]
+		y0 := yb[0*s : 1*s][:len(a0s)]
+		y1 := yb[1*s : 2*s][:len(a0s)]
+		if p == 0 {
+			for q := range a0s {
+				a0, a1 := a0s[q], a1s[q]
+				y0[q] = a0 + a1
+				y1[q] = a0 - a1
+			}
+			continue
+		}
+		w := tw[p]
+		for q := range a0s {
+			a0, a1 := a0s[q], a1s[q]
+			y0[q] = a0 + a1
+			y1[q] = (a0 - a1) * w
+		}
+	}
+}
+
+// sin60 is sin(2π/3) = √3/2.
+var sin60 = math.Sqrt(3) / 2
+
+func radix3(y, x []complex128, m, s int, tw []complex128, sg float64) {
+	ms := m * s
+	x0 := x[0*ms : 1*ms]
+	x1 := x[1*ms : 2*ms]
+	x2 := x[2*ms : 3*ms]
+	for p := range m {
+		b := p * s
+		a0s := x0[b : b+s]
+		a1s := x1[b : b+s][:len(a0s)]
+		a2s := x2[b : b+s][:len(a0s)]
+		yb := y[3*b : 3*b+3*s]
+		y0 := yb[0*s : 1*s][:len(a0s)]
+		y1 := yb[1*s : 2*s][:len(a0s)]
+		y2 := yb[2*s : 3*s][:len(a0s)]
+		w1, w2 := tw[2*p], tw[2*p+1]
+		for q := range a0s {
+			a0, a1, a2 := a0s[q], a1s[q], a2s[q]
+			t := a1 + a2
+			u := a0 - 0.5*t
+			v := mulNegI(a1-a2, sg*sin60)
+			y0[q] = a0 + t
+			y1[q] = (u + v) * w1
+			y2[q] = (u - v) * w2
+		}
+	}
+}
+
+// Radix-5 constants: cos and sin of 2π/5 and 4π/5.
+var (
+	c5a = math.Cos(2 * math.Pi / 5)
+	c5b = math.Cos(4 * math.Pi / 5)
+	s5a = math.Sin(2 * math.Pi / 5)
+	s5b = math.Sin(4 * math.Pi / 5)
+)
+
+func radix5(y, x []complex128, m, s int, tw []complex128, sg float64) {
+	ms := m * s
+	x0 := x[0*ms : 1*ms]
+	x1 := x[1*ms : 2*ms]
+	x2 := x[2*ms : 3*ms]
+	x3 := x[3*ms : 4*ms]
+	x4 := x[4*ms : 5*ms]
+	ca, cb, sa, sb := c5a, c5b, s5a, s5b
+	for p := range m {
+		b := p * s
+		a0s := x0[b : b+s]
+		a1s := x1[b : b+s][:len(a0s)]
+		a2s := x2[b : b+s][:len(a0s)]
+		a3s := x3[b : b+s][:len(a0s)]
+		a4s := x4[b : b+s][:len(a0s)]
+		yb := y[5*b : 5*b+5*s]
+		y0 := yb[0*s : 1*s][:len(a0s)]
+		y1 := yb[1*s : 2*s][:len(a0s)]
+		y2 := yb[2*s : 3*s][:len(a0s)]
+		y3 := yb[3*s : 4*s][:len(a0s)]
+		y4 := yb[4*s : 5*s][:len(a0s)]
+		w := tw[4*p : 4*p+4 : 4*p+4]
+		w1, w2, w3, w4 := w[0], w[1], w[2], w[3]
+		for q := range a0s {
+			a0 := a0s[q]
+			t1, d1 := a1s[q]+a4s[q], a1s[q]-a4s[q]
+			t2, d2 := a2s[q]+a3s[q], a2s[q]-a3s[q]
+			b1 := a0 + scale(ca, t1) + scale(cb, t2)
+			b2 := a0 + scale(cb, t1) + scale(ca, t2)
+			e1 := mulNegI(scale(sa, d1)+scale(sb, d2), sg)
+			e2 := mulNegI(scale(sb, d1)-scale(sa, d2), sg)
+			y0[q] = a0 + t1 + t2
+			y1[q] = (b1 + e1) * w1
+			y4[q] = (b1 - e1) * w4
+			y2[q] = (b2 + e2) * w2
+			y3[q] = (b2 - e2) * w3
+		}
+	}
+}
+
+// radixGeneric is the direct O(r²) butterfly for a small odd prime r.
+func radixGeneric(y, x []complex128, r, m, s int, tw, root, a []complex128) {
+	ms := m * s
+	for p := range m {
+		w := tw[p*(r-1) : (p+1)*(r-1)]
+		for q := range s {
+			for k := range r {
+				a[k] = x[q+s*p+k*ms]
+			}
+			out := y[q+s*r*p:]
+			var sum complex128
+			for _, v := range a {
+				sum += v
+			}
+			out[0] = sum
+			for j := 1; j < r; j++ {
+				sum = a[0]
+				jk := 0
+				for k := 1; k < r; k++ {
+					jk += j
+					if jk >= r {
+						jk -= r
+					}
+					sum += a[k] * root[jk]
+				}
+				out[j*s] = sum * w[j-1]
+			}
+		}
+	}
+}
