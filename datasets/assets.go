@@ -1,0 +1,573 @@
+package datasets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// AssetsVersion is the version of the assets file format this package
+// reads and writes.
+const AssetsVersion = 1
+
+// maxAssetsBytes bounds the size of an assets file; a real fleet's file is
+// a few hundred kilobytes at most.
+const maxAssetsBytes = 16 << 20
+
+// Assets is the content of an assets file (assets.yaml): the turbines of a
+// fleet, their sensors and the kinematics each sensor sees. See
+// docs/assets.md for the format.
+type Assets struct {
+	// Version is the format version; AssetsVersion.
+	Version int `yaml:"version"`
+	// Site is an optional name for the fleet or wind farm.
+	Site string `yaml:"site,omitempty"`
+	// Turbines lists the turbines in file order.
+	Turbines []Turbine `yaml:"turbines"`
+}
+
+// Turbine is one turbine of an assets file.
+type Turbine struct {
+	// ID names the turbine as in the fleet folder and the SCADA
+	// ("WT01"); unique in the file.
+	ID string `yaml:"id"`
+	// Model is an optional free-text turbine type.
+	Model string `yaml:"model,omitempty"`
+	// Sensors lists the turbine's vibration sensors.
+	Sensors []Sensor `yaml:"sensors"`
+	// Line is the line of the turbine's entry in the file, 0 when not read
+	// from a file.
+	Line int `yaml:"-"`
+}
+
+// Sensor is one vibration sensor of a turbine and the machine it sees.
+type Sensor struct {
+	// ID names the sensor as in the fleet folder ("gbx_hss"); unique
+	// within its turbine.
+	ID string `yaml:"id"`
+	// Component is the drivetrain component the sensor is mounted on:
+	// main_bearing, gearbox, generator, … (lower-case snake_case).
+	Component string `yaml:"component"`
+	// ISOGroup is the ISO 20816-21 component group whose evaluation zones
+	// apply, as free text ("" when not stated).
+	ISOGroup string `yaml:"iso_group,omitempty"`
+	// Unit is the physical unit of the sensor's captures: g, m/s2, mm/s,
+	// or "" when the captures state it.
+	Unit string `yaml:"unit,omitempty"`
+	// SensitivityMVPerUnit is the sensor sensitivity in millivolts per
+	// Unit (mV/g for an accelerometer), needed only for raw captures in
+	// volts; 0 when not given.
+	SensitivityMVPerUnit float64 `yaml:"sensitivity_mv_per_unit,omitempty"`
+	// Shaft is the shaft the sensor's speed (rpm) refers to.
+	Shaft Shaft `yaml:"shaft"`
+	// Bearing is the bearing the sensor sees, nil when none.
+	Bearing *BearingRef `yaml:"bearing,omitempty"`
+	// Gear is the gear mesh the sensor sees, nil when none.
+	Gear *Gear `yaml:"gear,omitempty"`
+	// Line is the line of the sensor's entry in the file, 0 when not read
+	// from a file.
+	Line int `yaml:"-"`
+}
+
+// Shaft names the reference shaft of a sensor and its speed relative to
+// the rotor.
+type Shaft struct {
+	// Name is the shaft's name ("main", "hss", "generator").
+	Name string `yaml:"name"`
+	// RatioToRotor is the shaft speed divided by the rotor speed (1 for
+	// the main shaft, the gearbox ratio for the high-speed shaft); 0 when
+	// unknown.
+	RatioToRotor float64 `yaml:"ratio_to_rotor,omitempty"`
+}
+
+// BearingRef is a bearing given by catalog name, by defect orders, or
+// both (then Orders win and Name is descriptive).
+type BearingRef struct {
+	// Name is a bearing catalog name such as "6205" or a descriptive name.
+	Name string `yaml:"name,omitempty"`
+	// Orders are the defect frequencies as multiples of the reference
+	// shaft speed, nil when the catalog name is to be looked up.
+	Orders *BearingOrders `yaml:"orders,omitempty"`
+}
+
+// BearingOrders are bearing defect frequencies as multiples of the shaft
+// speed, with the conventions of features.DefectOrders (BSF is the
+// classical ball-spin frequency; a ball defect shows at 2×BSF).
+type BearingOrders struct {
+	BPFO float64 `yaml:"bpfo"`
+	BPFI float64 `yaml:"bpfi"`
+	BSF  float64 `yaml:"bsf"`
+	FTF  float64 `yaml:"ftf"`
+}
+
+// Gear is a gear mesh seen by a sensor.
+type Gear struct {
+	// Teeth is the number of teeth of the gear on the reference shaft, so
+	// that the mesh frequency is Teeth × shaft speed.
+	Teeth int `yaml:"teeth"`
+	// Ratio is the speed ratio of the stage (output speed over input
+	// speed); 0 when not given.
+	Ratio float64 `yaml:"ratio,omitempty"`
+}
+
+// Sensor returns the sensor called sensor of the turbine called turbine,
+// or nil when the file has no such sensor.
+func (a *Assets) Sensor(turbine, sensor string) *Sensor {
+	for i := range a.Turbines {
+		t := &a.Turbines[i]
+		if t.ID != turbine {
+			continue
+		}
+		for j := range t.Sensors {
+			if t.Sensors[j].ID == sensor {
+				return &t.Sensors[j]
+			}
+		}
+	}
+	return nil
+}
+
+// ReadAssets reads and validates the assets file at path. Every error is a
+// *FileError naming path and, where known, the line.
+func ReadAssets(path string) (*Assets, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxAssetsBytes+1))
+	if err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	if len(data) > maxAssetsBytes {
+		return nil, fileErrorf(path, "assets file larger than %d bytes", maxAssetsBytes)
+	}
+	a, err := ParseAssets(data)
+	if err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	return a, nil
+}
+
+// ParseAssets decodes and validates the content of an assets file. Errors
+// name the line where yaml or the validation knows it.
+func ParseAssets(data []byte) (*Assets, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("empty assets file")
+		}
+		return nil, fmt.Errorf("yaml: %w", trimYAMLError(err))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("more than one YAML document in the assets file")
+	}
+	doc := &root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	var a Assets
+	if err := decodeAssets(doc, &a); err != nil {
+		return nil, err
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// trimYAMLError drops the "yaml: " prefix yaml.v3 puts on its messages.
+func trimYAMLError(err error) error {
+	return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// lineError is an error at a line of the assets file.
+func lineError(line int, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		return fmt.Errorf("line %d: %s", line, msg)
+	}
+	return errors.New(msg)
+}
+
+// mappingFields checks that n is a mapping whose keys are all in allowed
+// and returns the value node of each key.
+func mappingFields(n *yaml.Node, what string, allowed ...string) (map[string]*yaml.Node, error) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, lineError(n.Line, "%s: expected a mapping", what)
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, lineError(k.Line, "%s: keys must be plain names", what)
+		}
+		known := false
+		for _, a := range allowed {
+			if k.Value == a {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return nil, lineError(k.Line, "%s: unknown key %q (known: %s)", what, k.Value, strings.Join(allowed, ", "))
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, lineError(k.Line, "%s: key %q given twice", what, k.Value)
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+// decodeScalar decodes the scalar node n (if present) into dst.
+func decodeScalar(n *yaml.Node, what string, dst any) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return lineError(n.Line, "%s: expected a single value", what)
+	}
+	if err := n.Decode(dst); err != nil {
+		return lineError(n.Line, "%s: %q is not a valid %s", what, n.Value, kindName(dst))
+	}
+	return nil
+}
+
+func kindName(dst any) string {
+	switch dst.(type) {
+	case *int:
+		return "integer"
+	case *float64:
+		return "number"
+	default:
+		return "string"
+	}
+}
+
+// sequence returns the items of the sequence node n (nil n: none).
+func sequence(n *yaml.Node, what string) ([]*yaml.Node, error) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, lineError(n.Line, "%s: expected a list", what)
+	}
+	return n.Content, nil
+}
+
+func decodeAssets(n *yaml.Node, a *Assets) error {
+	f, err := mappingFields(n, "assets", "version", "site", "turbines")
+	if err != nil {
+		return err
+	}
+	if err := decodeScalar(f["version"], "version", &a.Version); err != nil {
+		return err
+	}
+	if err := decodeScalar(f["site"], "site", &a.Site); err != nil {
+		return err
+	}
+	items, err := sequence(f["turbines"], "turbines")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		t := Turbine{Line: it.Line}
+		if err := decodeTurbine(it, &t); err != nil {
+			return err
+		}
+		a.Turbines = append(a.Turbines, t)
+	}
+	return nil
+}
+
+func decodeTurbine(n *yaml.Node, t *Turbine) error {
+	f, err := mappingFields(n, "turbine", "id", "model", "sensors")
+	if err != nil {
+		return err
+	}
+	if err := decodeScalar(f["id"], "turbine id", &t.ID); err != nil {
+		return err
+	}
+	if err := decodeScalar(f["model"], "turbine "+t.ID+": model", &t.Model); err != nil {
+		return err
+	}
+	items, err := sequence(f["sensors"], "turbine "+t.ID+": sensors")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		s := Sensor{Line: it.Line}
+		if err := decodeSensor(it, t.ID, &s); err != nil {
+			return err
+		}
+		t.Sensors = append(t.Sensors, s)
+	}
+	return nil
+}
+
+func decodeSensor(n *yaml.Node, turbine string, s *Sensor) error {
+	f, err := mappingFields(n, "turbine "+turbine+": sensor", "id", "component", "iso_group", "unit",
+		"sensitivity_mv_per_unit", "shaft", "bearing", "gear")
+	if err != nil {
+		return err
+	}
+	what := "turbine " + turbine + ": sensor"
+	if err := decodeScalar(f["id"], what+" id", &s.ID); err != nil {
+		return err
+	}
+	what = "turbine " + turbine + ": sensor " + s.ID
+	for _, p := range []struct {
+		key string
+		dst any
+	}{
+		{"component", &s.Component},
+		{"iso_group", &s.ISOGroup},
+		{"unit", &s.Unit},
+		{"sensitivity_mv_per_unit", &s.SensitivityMVPerUnit},
+	} {
+		if err := decodeScalar(f[p.key], what+": "+p.key, p.dst); err != nil {
+			return err
+		}
+	}
+	if sn := f["shaft"]; sn != nil {
+		sf, err := mappingFields(sn, what+": shaft", "name", "ratio_to_rotor")
+		if err != nil {
+			return err
+		}
+		if err := decodeScalar(sf["name"], what+": shaft name", &s.Shaft.Name); err != nil {
+			return err
+		}
+		if err := decodeScalar(sf["ratio_to_rotor"], what+": shaft ratio_to_rotor", &s.Shaft.RatioToRotor); err != nil {
+			return err
+		}
+	}
+	if bn := f["bearing"]; bn != nil {
+		bf, err := mappingFields(bn, what+": bearing", "name", "orders")
+		if err != nil {
+			return err
+		}
+		b := &BearingRef{}
+		if err := decodeScalar(bf["name"], what+": bearing name", &b.Name); err != nil {
+			return err
+		}
+		if on := bf["orders"]; on != nil {
+			of, err := mappingFields(on, what+": bearing orders", "bpfo", "bpfi", "bsf", "ftf")
+			if err != nil {
+				return err
+			}
+			o := &BearingOrders{}
+			for _, p := range []struct {
+				key string
+				dst *float64
+			}{{"bpfo", &o.BPFO}, {"bpfi", &o.BPFI}, {"bsf", &o.BSF}, {"ftf", &o.FTF}} {
+				if err := decodeScalar(of[p.key], what+": bearing orders "+p.key, p.dst); err != nil {
+					return err
+				}
+			}
+			b.Orders = o
+		}
+		s.Bearing = b
+	}
+	if gn := f["gear"]; gn != nil {
+		gf, err := mappingFields(gn, what+": gear", "teeth", "ratio")
+		if err != nil {
+			return err
+		}
+		g := &Gear{}
+		if err := decodeScalar(gf["teeth"], what+": gear teeth", &g.Teeth); err != nil {
+			return err
+		}
+		if err := decodeScalar(gf["ratio"], what+": gear ratio", &g.Ratio); err != nil {
+			return err
+		}
+		s.Gear = g
+	}
+	return nil
+}
+
+var assetIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+var componentPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// assetUnits are the units a sensor may state (DESIGN.md, manifest).
+var assetUnits = []string{"g", "m/s2", "mm/s"}
+
+// Validate checks the assets: version, unique non-empty turbine and sensor
+// ids usable as folder names, a component per sensor, known units, finite
+// non-negative numbers, a bearing given by name or positive orders, gears
+// with at least one tooth. Errors name the line when the assets came from
+// a file.
+func (a *Assets) Validate() error {
+	if a.Version != AssetsVersion {
+		return fmt.Errorf("version: got %d, want %d", a.Version, AssetsVersion)
+	}
+	if len(a.Turbines) == 0 {
+		return errors.New("no turbines")
+	}
+	seen := make(map[string]int, len(a.Turbines))
+	for i := range a.Turbines {
+		t := &a.Turbines[i]
+		if !assetIDPattern.MatchString(t.ID) {
+			return lineError(t.Line, "turbine id %q: want letters, digits, '_', '.', '-'", t.ID)
+		}
+		if l, dup := seen[t.ID]; dup {
+			return lineError(t.Line, "turbine %s given twice (first at line %d)", t.ID, l)
+		}
+		seen[t.ID] = t.Line
+		sseen := make(map[string]int, len(t.Sensors))
+		for j := range t.Sensors {
+			s := &t.Sensors[j]
+			if err := s.validate(t.ID); err != nil {
+				return err
+			}
+			if l, dup := sseen[s.ID]; dup {
+				return lineError(s.Line, "turbine %s: sensor %s given twice (first at line %d)", t.ID, s.ID, l)
+			}
+			sseen[s.ID] = s.Line
+		}
+	}
+	return nil
+}
+
+func (s *Sensor) validate(turbine string) error {
+	bad := func(format string, args ...any) error {
+		return lineError(s.Line, "turbine %s: sensor %s: %s", turbine, s.ID, fmt.Sprintf(format, args...))
+	}
+	if !assetIDPattern.MatchString(s.ID) {
+		return lineError(s.Line, "turbine %s: sensor id %q: want letters, digits, '_', '.', '-'", turbine, s.ID)
+	}
+	if !componentPattern.MatchString(s.Component) {
+		return bad("component %q: want a lower-case name such as main_bearing, gearbox, generator", s.Component)
+	}
+	if s.Unit != "" {
+		ok := false
+		for _, u := range assetUnits {
+			if s.Unit == u {
+				ok = true
+			}
+		}
+		if !ok {
+			return bad("unit %q unknown (known: %s)", s.Unit, strings.Join(assetUnits, ", "))
+		}
+	}
+	if !finiteNonNeg(s.SensitivityMVPerUnit) {
+		return bad("sensitivity_mv_per_unit %g must be a non-negative number", s.SensitivityMVPerUnit)
+	}
+	if !finiteNonNeg(s.Shaft.RatioToRotor) {
+		return bad("shaft ratio_to_rotor %g must be a non-negative number", s.Shaft.RatioToRotor)
+	}
+	if b := s.Bearing; b != nil {
+		if b.Orders == nil && strings.TrimSpace(b.Name) == "" {
+			return bad("bearing needs a catalog name or defect orders")
+		}
+		if o := b.Orders; o != nil {
+			for _, v := range []struct {
+				name string
+				x    float64
+			}{{"bpfo", o.BPFO}, {"bpfi", o.BPFI}, {"bsf", o.BSF}, {"ftf", o.FTF}} {
+				if !finiteNonNeg(v.x) {
+					return bad("bearing order %s %g must be a non-negative number", v.name, v.x)
+				}
+			}
+			if o.BPFO == 0 && o.BPFI == 0 && o.BSF == 0 && o.FTF == 0 {
+				return bad("bearing orders are all zero")
+			}
+		}
+	}
+	if g := s.Gear; g != nil {
+		if g.Teeth < 1 {
+			return bad("gear teeth %d must be at least 1", g.Teeth)
+		}
+		if !finiteNonNeg(g.Ratio) {
+			return bad("gear ratio %g must be a non-negative number", g.Ratio)
+		}
+	}
+	return nil
+}
+
+func finiteNonNeg(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
+
+// MarshalAssets validates a and returns it as the YAML of an assets file.
+func MarshalAssets(a *Assets) ([]byte, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# windpm assets file; format: docs/assets.md\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(a); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteAssets validates a and writes it to path as YAML, atomically (a
+// temporary file in the same folder, then rename).
+func WriteAssets(path string, a *Assets) error {
+	data, err := MarshalAssets(a)
+	if err == nil {
+		err = writeFileAtomic(path, data)
+	}
+	if err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it
+// and renames it over path, so that path is either old or complete.
+func writeFileAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
