@@ -99,6 +99,9 @@ func parseCSV(r io.Reader, opts Options) ([]Capture, error) {
 		name := fmt.Sprintf("ch%d", i)
 		if header {
 			h := strings.TrimSpace(first[i])
+			if hasControl(h) {
+				return nil, fmt.Errorf("CSV: line %d: column %d name %q has a control character", firstLine, i+1, h)
+			}
 			switch {
 			case strings.EqualFold(h, "path"):
 				return nil, errors.New(`CSV: this is a capture manifest (it has a "path" column); use it with --manifest`)
@@ -318,6 +321,12 @@ func parseCSVNumber(s string, decimalComma bool) (float64, bool) {
 		return v, err == nil
 	}
 	return 0, false
+}
+
+// hasControl reports whether s holds a control character (a line break
+// in a quoted header name, say), which would break one-line messages.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7F }) >= 0
 }
 
 // csvCellError describes a bad cell by its line and 1-based column.
