@@ -219,7 +219,9 @@ func TestZeroPhaseAllocs(t *testing.T) {
 // TestCorrectlyRoundedHelpers checks the design helpers against the
 // standard library (which is within an ulp or two) and exact cases.
 func TestCorrectlyRoundedHelpers(t *testing.T) {
-	ulps := func(a, b float64) float64 { return math.Abs(a-b) / (math.Nextafter(math.Abs(b), math.Inf(1)) - math.Abs(b)) }
+	ulps := func(a, b float64) float64 {
+		return math.Abs(a-b) / (math.Nextafter(math.Abs(b), math.Inf(1)) - math.Abs(b))
+	}
 	for x := -2.0; x <= 2.0; x += 0.0137 {
 		s, c := sinCosCR(x)
 		ms, mc := math.Sincos(x)
