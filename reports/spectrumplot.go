@@ -105,7 +105,7 @@ func spectrumFigure(sp SpectrumPlot) (*plot.Plot, error) {
 	}
 	p.Y.Min = 0
 	if yMax > 0 {
-		p.Y.Max = yMax * 1.12
+		p.Y.Max = yMax * 1.3 // room above the data for marker labels and the legend
 	}
 	families := map[string]color.Color{}
 	for _, m := range sp.Markers {

@@ -1,0 +1,131 @@
+package datasets
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Source is one capture file to read, with the manifest row that named it
+// when it came from a manifest.
+type Source struct {
+	Path  string
+	Entry *ManifestEntry
+}
+
+// Read reads the source's captures; see ManifestEntry.Read for what a
+// manifest row adds.
+func (s Source) Read(opts Options) ([]Capture, error) {
+	if s.Entry == nil {
+		return Read(s.Path, opts)
+	}
+	return s.Entry.Read(opts)
+}
+
+// Sources returns one source per manifest row, in manifest order.
+func (m *Manifest) Sources() []Source {
+	out := make([]Source, len(m.Entries))
+	for i := range m.Entries {
+		out[i] = Source{Path: m.Entries[i].Path, Entry: &m.Entries[i]}
+	}
+	return out
+}
+
+// Sources expands command-line inputs into capture files, in a stable
+// order: a file is taken as it is (a CSV with a `path` column is read as a
+// manifest and stands for the files it lists); a folder stands for every
+// capture file below it, recursively, sorted by path; manifest is an
+// explicit manifest ("" for none). Hidden files and folders (names
+// starting with '.') are skipped in folders.
+func Sources(inputs []string, manifest string) ([]Source, error) {
+	var out []Source
+	if manifest != "" {
+		m, err := ReadManifest(manifest)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m.Sources()...)
+	}
+	for _, in := range inputs {
+		st, err := os.Stat(in)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", in, unwrapPathErr(err))
+		}
+		if !st.IsDir() {
+			srcs, err := fileSources(in)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, srcs...)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, unwrapPathErr(err))
+			}
+			if path != in && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && isCaptureExt(path) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		for _, p := range found {
+			srcs, err := fileSources(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, srcs...)
+		}
+	}
+	return out, nil
+}
+
+// fileSources returns the sources one named file stands for.
+func fileSources(path string) ([]Source, error) {
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		ok, err := IsManifest(path)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			m, err := ReadManifest(path)
+			if err != nil {
+				return nil, err
+			}
+			return m.Sources(), nil
+		}
+	}
+	return []Source{{Path: path}}, nil
+}
+
+func isCaptureExt(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	for _, f := range Formats {
+		if ext == f {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPathErr drops an *os.PathError's own path so that a message names
+// the path once.
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
