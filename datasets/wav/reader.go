@@ -493,7 +493,7 @@ func Read(r io.Reader) (*File, error) {
 	fb := int64(d.FrameBytes())
 	// Capacity hint: the smaller of what the header states and what the
 	// input holds; without a known input size, a modest start that grows.
-	hint := int64(1 << 16)
+	hint := int64(max(1<<16/d.Channels, 1)) // 64 Ki samples in all
 	switch {
 	case d.avail >= 0 && d.remaining >= 0:
 		hint = min(d.avail, d.remaining) / fb

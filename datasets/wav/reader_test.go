@@ -237,3 +237,30 @@ func TestReadIOError(t *testing.T) {
 		t.Errorf("err = %v, want the reader's error", err)
 	}
 }
+
+// TestReadManyChannelsSmallAlloc checks that a header with 65535 channels
+// over a tiny input of unknown size does not allocate per claimed frame.
+func TestReadManyChannelsSmallAlloc(t *testing.T) {
+	const nch = 65535
+	chans := make([][]float64, nch)
+	for c := range chans {
+		chans[c] = []float64{0.5, -0.5}
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, 100, PCM8, chans...); err != nil {
+		t.Fatal(err)
+	}
+	raw := buf.Bytes()
+	i := bytes.Index(raw, []byte("data"))
+	copy(raw[i+4:], []byte{0xFF, 0xFF, 0xFF, 0xFF}) // streamed: size left open
+	var ms0, ms1 runtimeMem
+	ms0.read()
+	f, err := Read(onlyReader{bytes.NewReader(raw)})
+	ms1.read()
+	if err != nil || f.Frames() != 2 || f.Samples[nch-1][1] != -0.5 {
+		t.Fatalf("Read = %v frames, %v", f.Frames(), err)
+	}
+	if got := ms1.total - ms0.total; got > 64<<20 {
+		t.Errorf("Read allocated %d MB for %d bytes of input", got>>20, len(raw))
+	}
+}
