@@ -37,7 +37,8 @@ func (m *Manifest) Sources() []Source {
 // Sources expands command-line inputs into capture files, in a stable
 // order: a file is taken as it is (a CSV with a `path` column is read as a
 // manifest and stands for the files it lists); a folder stands for every
-// capture file below it, recursively, sorted by path; manifest is an
+// capture file below it, recursively, sorted by path (manifests in it are
+// skipped, as they list files the walk finds anyway); manifest is an
 // explicit manifest ("" for none). Hidden files and folders (names
 // starting with '.') are skipped in folders.
 func Sources(inputs []string, manifest string) ([]Source, error) {
@@ -83,11 +84,16 @@ func Sources(inputs []string, manifest string) ([]Source, error) {
 		}
 		sort.Strings(found)
 		for _, p := range found {
-			srcs, err := fileSources(p)
-			if err != nil {
-				return nil, err
+			// A manifest found in a folder lists captures the walk finds
+			// anyway; it is read only when named.
+			if strings.EqualFold(filepath.Ext(p), ".csv") {
+				if ok, err := IsManifest(p); err != nil {
+					return nil, err
+				} else if ok {
+					continue
+				}
 			}
-			out = append(out, srcs...)
+			out = append(out, Source{Path: p})
 		}
 	}
 	return out, nil
