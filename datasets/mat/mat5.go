@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -442,10 +443,10 @@ func (d *decoder) peekName(r io.Reader, n int64, trusted bool, fallback string) 
 		return fallback
 	}
 	_, name, err := p.element(s, "name", 1<<12)
-	if err != nil || len(name) == 0 || !utf8.Valid(name) {
+	if err != nil || cleanName(name) == "" {
 		return fallback
 	}
-	return string(name)
+	return cleanName(name)
 }
 
 // peekCompressedName is peekName for a (possibly truncated) compressed
@@ -511,15 +512,20 @@ func (d *decoder) matrix(s *src, label, name, path string, depth int) (v *Var, e
 		return nil, fmt.Errorf("unknown MAT class %d", uint8(v.Class))
 	}
 
-	if v.Class == ClassOpaque {
+	switch v.Class {
+	case ClassOpaque:
 		// MATLAB objects (string, table, datetime…): name, type system,
-		// class name, then opaque metadata.
-		if err := d.readName(s, v, path == ""); err != nil {
-			return nil, err
+		// class name, then opaque metadata. The name is read on a best
+		// effort basis; the rest is skipped.
+		if d.readName(s, v, path == "") == nil {
+			label = v.label(label)
 		}
-		label = v.label(label)
 		v.Dims = []int{1, 1}
 		v.Skipped = "MATLAB objects (mxOPAQUE) are not supported"
+		return v, s.skip(s.left)
+	case ClassFunction:
+		v.Dims = []int{1, 1}
+		v.Skipped = "function handles are not supported"
 		return v, s.skip(s.left)
 	}
 
@@ -557,6 +563,11 @@ func (d *decoder) matrix(s *src, label, name, path string, depth int) (v *Var, e
 			v.Skipped = "not selected"
 			return v, s.skip(s.left)
 		}
+		if numel == 0 && s.left == 0 {
+			// Some writers leave out the data element of an empty array.
+			v.Real = []float64{}
+			return v, nil
+		}
 		if v.Real, err = d.values(s, numel, "real part"); err != nil {
 			return nil, err
 		}
@@ -566,6 +577,9 @@ func (d *decoder) matrix(s *src, label, name, path string, depth int) (v *Var, e
 			}
 		}
 	case v.Class == ClassChar:
+		if numel == 0 && s.left == 0 {
+			return v, nil
+		}
 		if err := d.chars(s, v, numel); err != nil {
 			return nil, err
 		}
@@ -605,7 +619,7 @@ func (d *decoder) readName(s *src, v *Var, top bool) error {
 		return fmt.Errorf("array name: storage type %d, want miINT8", typ)
 	}
 	if top {
-		v.Name = strings.TrimRight(string(nb), "\x00")
+		v.Name = cleanName(nb)
 		v.Path = v.Name
 	}
 	return nil
@@ -716,28 +730,30 @@ func (d *decoder) chars(s *src, v *Var, numel int) error {
 	if err != nil {
 		return err
 	}
-	var units []uint32 // code units, column-major
+	var width int // bytes per code unit
 	switch typ {
 	case miUTF8, miINT8, miUINT8:
-		units = make([]uint32, len(b))
-		for i, x := range b {
-			units[i] = uint32(x)
-		}
+		width = 1
 	case miUTF16, miUINT16, miINT16:
-		units = make([]uint32, len(b)/2)
-		for i := range units {
-			units[i] = uint32(d.order.Uint16(b[2*i:]))
-		}
+		width = 2
 	case miUTF32, miUINT32, miINT32:
-		units = make([]uint32, len(b)/4)
-		for i := range units {
-			units[i] = d.order.Uint32(b[4*i:])
-		}
+		width = 4
 	default:
 		return fmt.Errorf("char data: unsupported storage type %d", typ)
 	}
-	if err := d.countValues(len(units)); err != nil {
+	if err := d.countValues(len(b) / width); err != nil {
 		return err
+	}
+	units := make([]uint32, len(b)/width) // code units, column-major
+	for i := range units {
+		switch width {
+		case 1:
+			units[i] = uint32(b[i])
+		case 2:
+			units[i] = uint32(d.order.Uint16(b[2*i:]))
+		default:
+			units[i] = d.order.Uint32(b[4*i:])
+		}
 	}
 	rows := 1
 	if len(v.Dims) == 2 && v.Dims[0] > 1 && v.Dims[1] > 1 && len(units) == numel {
@@ -796,7 +812,7 @@ func (d *decoder) structure(s *src, v *Var, numel, depth int) error {
 		if typ != miINT8 && typ != miUINT8 && typ != miUTF8 {
 			return fmt.Errorf("class name: storage type %d, want miINT8", typ)
 		}
-		v.ClassName = strings.TrimRight(string(cn), "\x00")
+		v.ClassName = cleanName(cn)
 	}
 	typ, lb, err := d.element(s, "field name length", 8)
 	if err != nil {
@@ -819,11 +835,7 @@ func (d *decoder) structure(s *src, v *Var, numel, depth int) error {
 	nf := len(nb) / int(fl)
 	v.FieldNames = make([]string, nf)
 	for i := range nf {
-		f := nb[int64(i)*fl : int64(i+1)*fl]
-		if k := bytes.IndexByte(f, 0); k >= 0 {
-			f = f[:k]
-		}
-		v.FieldNames[i] = string(f)
+		v.FieldNames[i] = cleanName(nb[int64(i)*fl : int64(i+1)*fl])
 	}
 	total := int64(numel) * int64(nf)
 	if err := d.checkChildren(s, total); err != nil {
@@ -888,4 +900,20 @@ func (d *decoder) child(s *src, name, path string, depth int) (*Var, error) {
 		return nil, err
 	}
 	return c, s.pad(n)
+}
+
+// cleanName returns a name stored in the file as a string, cut at the
+// first NUL, with control characters and invalid UTF-8 replaced by U+FFFD
+// so that names are safe in one-line messages. MATLAB names are ASCII
+// letters, digits and underscores, so valid names are unchanged.
+func cleanName(b []byte) string {
+	if k := bytes.IndexByte(b, 0); k >= 0 {
+		b = b[:k]
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(string(b), "\uFFFD"))
 }
