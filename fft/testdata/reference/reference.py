@@ -146,6 +146,16 @@ x = test_signal(600, 48000.0, [(1000.0, 1.0), (9000.0, 0.3)])
 cases = []
 for up, down in ((1, 4), (3, 2), (2, 3), (1, 2), (5, 1), (4, 6), (1, 1), (7, 13)):
     cases.append({"up": up, "down": down, "y": arr(signal.resample_poly(x, up, down))})
+# Options: another Kaiser beta, and windpm's CleanDecimation filter (beta 8,
+# 2*32*q+1 taps, cutoff 11/12 of the output Nyquist) passed as an array.
+cases.append({"up": 1, "down": 4, "beta": 8.0,
+              "y": arr(signal.resample_poly(x, 1, 4, window=("kaiser", 8.0)))})
+h = signal.firwin(2 * 32 * 4 + 1, (11 / 12) / 4, window=("kaiser", 8.0))
+cases.append({"up": 1, "down": 4, "beta": 8.0, "halflen": 32, "cutoff": 11 / 12,
+              "y": arr(signal.resample_poly(x, 1, 4, window=h))})
+h = signal.firwin(2 * 32 * 3 + 1, (11 / 12) / 3, window=("kaiser", 8.0))
+cases.append({"up": 2, "down": 3, "beta": 8.0, "halflen": 32, "cutoff": 11 / 12,
+              "y": arr(signal.resample_poly(x, 2, 3, window=h))})
 dump("resample.json", {"x": arr(x), "cases": cases})
 
 # Order-domain resampling: trapezoid shaft angle and numpy.interp.
