@@ -25,8 +25,9 @@ import (
 // paths, so that "pair" picks every column of matrix pair.
 //
 // Scalars give the context of a channel; they are looked up first among
-// the fields of the struct element holding the channel, then among the
-// top-level variables:
+// the fields of the struct element holding the channel, then among those
+// of the enclosing struct elements, outwards, then among the top-level
+// variables:
 //   - sample rate in Hz: a positive numeric scalar named sr, fs,
 //     SampleFrequency, sample_rate, samplerate, sampling_rate or
 //     sample_rate_hz (case-insensitive);
@@ -55,10 +56,13 @@ func readMAT(path string, opts Options) ([]Capture, error) {
 
 // matChannel is one channel found in a decoded MAT-file.
 type matChannel struct {
-	name  string
-	v     *mat.Var
-	col   int        // 0-based column of a matrix; -1 for a vector
-	scope []*mat.Var // the variables beside v: its struct element's fields, or nil
+	name string
+	v    *mat.Var
+	col  int // 0-based column of a matrix; -1 for a vector
+	// scopes are the variables around v, innermost first: the fields of
+	// the struct element holding v, then of the struct element holding
+	// that one, and so on; the top-level variables come last.
+	scopes [][]*mat.Var
 }
 
 // decodeMAT is readMAT on the first size bytes of r.
@@ -123,9 +127,9 @@ func decodeMAT(r io.ReaderAt, size int64, opts Options) ([]Capture, error) {
 		caps = append(caps, Capture{
 			Channel: c.name,
 			Samples: samples,
-			RateHz:  matRate(f.Vars, c.scope),
-			RPM:     matRPM(f.Vars, c.scope, c.name),
-			Unit:    matUnit(f.Vars, c.scope),
+			RateHz:  matRate(c.scopes),
+			RPM:     matRPM(c.scopes, c.name),
+			Unit:    matUnit(c.scopes),
 		})
 	}
 	return caps, nil
@@ -143,18 +147,18 @@ func numel(dims []int) int {
 // matChannels returns the channels of f in file order (see readMAT).
 func matChannels(f *mat.File) []matChannel {
 	var out []matChannel
-	var walk func(vars, scope []*mat.Var)
-	walk = func(vars, scope []*mat.Var) {
+	var walk func(vars []*mat.Var, scopes [][]*mat.Var)
+	walk = func(vars []*mat.Var, scopes [][]*mat.Var) {
 		for _, v := range vars {
 			switch {
 			case v.Class == mat.ClassStruct || v.Class == mat.ClassObject:
 				nf := len(v.FieldNames)
 				for e := 0; nf > 0 && (e+1)*nf <= len(v.Fields); e++ {
 					el := v.Fields[e*nf : (e+1)*nf]
-					walk(el, el)
+					walk(el, append([][]*mat.Var{el}, scopes...))
 				}
 			case v.Class == mat.ClassCell:
-				walk(v.Cells, nil)
+				walk(v.Cells, scopes)
 			case v.Class.Numeric() && !v.Complex && !v.Logical:
 				var big []int // non-singleton dimensions
 				for _, d := range v.Dims {
@@ -164,10 +168,10 @@ func matChannels(f *mat.File) []matChannel {
 				}
 				switch {
 				case len(big) == 1 && big[0] > 1:
-					out = append(out, matChannel{name: v.Path, v: v, col: -1, scope: scope})
+					out = append(out, matChannel{name: v.Path, v: v, col: -1, scopes: scopes})
 				case len(big) == 2 && len(v.Dims) == 2:
 					for j := range v.Dims[1] {
-						out = append(out, matChannel{name: fmt.Sprintf("%s[%d]", v.Path, j+1), v: v, col: j, scope: scope})
+						out = append(out, matChannel{name: fmt.Sprintf("%s[%d]", v.Path, j+1), v: v, col: j, scopes: scopes})
 					}
 				}
 			}
@@ -181,7 +185,7 @@ func matChannels(f *mat.File) []matChannel {
 			top = append(top, v)
 		}
 	}
-	walk(top, nil)
+	walk(top, [][]*mat.Var{top})
 	return out
 }
 
@@ -218,8 +222,8 @@ var rateNames = map[string]bool{
 }
 
 // matRate returns the sample rate in Hz stated beside a channel, or 0.
-func matRate(top, scope []*mat.Var) float64 {
-	for _, vars := range [][]*mat.Var{scope, top} {
+func matRate(scopes [][]*mat.Var) float64 {
+	for _, vars := range scopes {
 		for _, v := range vars {
 			if x, ok := matScalar(v); ok && x > 0 && rateNames[strings.ToLower(v.Name)] {
 				return x
@@ -230,9 +234,9 @@ func matRate(top, scope []*mat.Var) float64 {
 }
 
 // matRPM returns the shaft speed in rpm stated beside channel, or 0.
-func matRPM(top, scope []*mat.Var, channel string) float64 {
+func matRPM(scopes [][]*mat.Var, channel string) float64 {
 	ch := strings.ToLower(channel)
-	for _, vars := range [][]*mat.Var{scope, top} {
+	for _, vars := range scopes {
 		best, found := 0.0, false
 		for _, v := range vars {
 			name := strings.ToLower(v.Name)
@@ -256,8 +260,8 @@ func matRPM(top, scope []*mat.Var, channel string) float64 {
 
 // matUnit returns the unit stated beside a channel by a char variable
 // named unit or units, normalised to windpm's spelling ("m/s2"), or "".
-func matUnit(top, scope []*mat.Var) string {
-	for _, vars := range [][]*mat.Var{scope, top} {
+func matUnit(scopes [][]*mat.Var) string {
+	for _, vars := range scopes {
 		for _, v := range vars {
 			n := strings.ToLower(v.Name)
 			if v.Class == mat.ClassChar && (n == "unit" || n == "units") {

@@ -167,7 +167,7 @@ func TestReadMATFixtures(t *testing.T) {
 	gs := func(i int) float64 { return 3 * math.Sin(2*math.Pi*100*float64(i)/2048) }
 	allChannels := []string{
 		"sine", "pair[1]", "pair[2]", "bearing.gs", "i8", "u8", "i16", "u16", "i32", "u32",
-		"i64", "u64", "f32", "cellv{1}", "cellv{3}[1]", "cellv{3}[2]", "sarr(1).x", "sarr(2).x", "nested.inner.v",
+		"i64", "u64", "f32", "cellv{1}", "cellv{3}[1]", "cellv{3}[2]", "sarr(1).x", "sarr(2).x", "nested.inner.v", "rig.acc.x",
 	}
 	type want struct {
 		channel string
@@ -193,6 +193,8 @@ func TestReadMATFixtures(t *testing.T) {
 		{"basic.mat", "i16", 0, []want{{"i16", 5, fs, 1500, "g", func(i int) float64 { return []float64{-32768, -1, 0, 1, 32767}[i] }}}},
 		{"compressed.mat", "u8", 0, []want{{"u8", 4, fs, 1500, "g", func(i int) float64 { return []float64{0, 1, 200, 255}[i] }}}},
 		{"basic.mat", "f32", 0, []want{{"f32", 3, fs, 1500, "g", func(i int) float64 { return float64([]float32{1.5, -2.25, 0.1}[i]) }}}},
+		// Fs and RPM (any case) one struct up, units beside the signal.
+		{"compressed.mat", "rig.acc.x", 0, []want{{"rig.acc.x", 8, 512, 900, "mm/s", func(i int) float64 { return float64(i) }}}},
 		{"basic.mat", "sarr(2).x", 0, []want{{"sarr(2).x", 2, fs, 1500, "g", func(i int) float64 { return float64(4 + i) }}}},
 		{"bigendian.mat", "gs", 0, []want{{"bearing.gs", 4, 256, 1796, "", func(i int) float64 { return []float64{0.5, -0.5, 0.25, -0.25}[i] }}}},
 		{"bigendian.mat", "x", 99, []want{{"x", 4, 99, 1796, "", func(i int) float64 { return []float64{1, -2, 3.5, 1e300}[i] }}}},

@@ -90,6 +90,8 @@ variables = {
     "nested": {"inner": {"v": np.array([1.0, -1.0]), "k": 3.0}},
     "sp": scipy.sparse.csc_matrix(np.array([[0.0, 1.0], [2.0, 0.0]])),
     "empty": np.zeros((0, 0)),
+    # Rate and rpm one level up from the signal, unit beside it.
+    "rig": {"Fs": 512.0, "RPM": 900.0, "acc": {"x": np.arange(8.0).reshape(-1, 1), "units": "mm/s"}},
 }
 
 
