@@ -98,11 +98,18 @@ func NewReader(r io.Reader) (*Reader, error) {
 }
 
 // inputSize returns how many bytes r holds from its current position, or
-// -1 if r does not tell.
+// -1 if r does not tell. An io.ReaderAt is read through an
+// io.SectionReader, which tells.
 func inputSize(r io.Reader) int64 {
 	switch v := r.(type) {
 	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
 		return int64(v.Len())
+	case *io.SectionReader:
+		pos, err := v.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return max(v.Size()-pos, 0)
 	case *os.File:
 		st, err := v.Stat()
 		if err != nil || !st.Mode().IsRegular() {
@@ -484,7 +491,8 @@ func decode(dst [][]float64, at int, b []byte, f Format, channels int) {
 // Read decodes a whole WAV file from r (see NewReader for what is
 // accepted). Memory grows with the samples actually present, never with
 // the sizes a header claims: when r tells its length (*os.File,
-// *bytes.Reader, …) the channels are allocated once to fit.
+// *bytes.Reader, *io.SectionReader over an io.ReaderAt, …) the channels
+// are allocated once to fit.
 func Read(r io.Reader) (*File, error) {
 	d, err := NewReader(r)
 	if err != nil {

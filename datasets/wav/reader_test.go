@@ -63,6 +63,9 @@ func TestReadFixtures(t *testing.T) {
 			"ReadFile":     func() (*File, error) { return ReadFile(path) },
 			"bytes.Reader": func() (*File, error) { return Read(bytes.NewReader(raw)) },
 			"io.Reader":    func() (*File, error) { return Read(onlyReader{bytes.NewReader(raw)}) },
+			"SectionReader": func() (*File, error) {
+				return Read(io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw))))
+			},
 		}
 		for how, read := range readers {
 			t.Run(name+"/"+how, func(t *testing.T) {
