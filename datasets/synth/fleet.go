@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -323,9 +324,10 @@ func captureSlot(rows []SCADARow, d int) int {
 //
 // Captures are made by cfg.Jobs workers, each from its own generator
 // keyed by (seed, turbine, sensor, day), so the files do not depend on the
-// number of workers. Every file is written atomically; the manifest,
-// assets and truth are written last, so an interrupted run (ctx
-// cancelled) leaves complete captures but no manifest. progress, if not
+// number of workers. Every file is written atomically (temporary file,
+// then rename); a manifest and truth left by an earlier run are removed
+// first and written again last, so an interrupted run (ctx cancelled)
+// leaves complete captures but no manifest. progress, if not
 // nil, is called from one goroutine after each capture.
 func Generate(ctx context.Context, cfg Config, outDir string, progress func(done, total int)) (*Truth, error) {
 	if err := cfg.Validate(); err != nil {
@@ -340,6 +342,13 @@ func Generate(ctx context.Context, cfg Config, outDir string, progress func(done
 	scadaDir := filepath.Join(outDir, "scada")
 	if err := os.MkdirAll(scadaDir, 0o755); err != nil {
 		return nil, err
+	}
+	// A manifest or truth from an earlier run would describe files this
+	// run may not finish: remove them first, write them again last.
+	for _, p := range []string{filepath.Join(fleetDir, "manifest.csv"), filepath.Join(outDir, "truth.json")} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
 	}
 
 	truth := &Truth{Generator: "windpm synth 1", Seed: cfg.Seed, Start: cfg.Start, Days: cfg.Days}
@@ -576,11 +585,15 @@ func makeCapture(cfg *Config, fleetDir string, tk *captureTask, buf *[]float64) 
 	if _, err := Signal(x, CaptureSpec(s, shaftHz, kind, sev), rng); err != nil {
 		return fmt.Errorf("%s: %w", tk.rel, err)
 	}
-	path := filepath.Join(fleetDir, filepath.FromSlash(tk.rel))
-	if err := wav.WriteFile(path, s.RateHz, wav.Float32, x); err != nil {
-		return err
+	// Encode in memory and rename into place without fsync: a synthetic
+	// fleet can be made again, and a thousand fsyncs would dominate the
+	// run time. The rename still means no half-written capture is seen.
+	var b bytes.Buffer
+	b.Grow(64 + 4*n)
+	if err := wav.Write(&b, s.RateHz, wav.Float32, x); err != nil {
+		return fmt.Errorf("%s: %w", tk.rel, err)
 	}
-	return nil
+	return writeFileAtomic(filepath.Join(fleetDir, filepath.FromSlash(tk.rel)), b.Bytes())
 }
 
 func writeSCADA(path string, rows []SCADARow) error {

@@ -204,7 +204,7 @@ func scada(cfg *Config, ti int) []SCADARow {
 		r.NacelleC = round(nacelle.step(amb+8+10*load)+noise(), 1)
 		r.GearboxBearingC = round(gbx.step(amb+25+30*load+fault["gearbox_bearing_temp_c"])+noise(), 1)
 		r.GeneratorBearingC = round(gen.step(amb+20+25*load+fault["generator_bearing_temp_c"])+noise(), 1)
-		r.MainBearingC = round(mb.step(amb+8+10*load+fault["main_bearing_temp_c"])+noise(), 1)
+		r.MainBearingC = round(mb.step(amb+5+12*load+fault["main_bearing_temp_c"])+noise(), 1)
 	}
 	return rows
 }
