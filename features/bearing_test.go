@@ -45,3 +45,26 @@ func TestLookupBearingUnknown(t *testing.T) {
 		t.Fatal("want an error for an unknown bearing")
 	}
 }
+
+func TestGearLines(t *testing.T) {
+	// 25 teeth at 1500 rpm: mesh 625 Hz, sidebands every 25 Hz.
+	lines := GearLines(25, 1500, 2, 1)
+	want := []struct {
+		label string
+		hz    float64
+	}{{"GMF", 625}, {"GMF −1×", 600}, {"GMF +1×", 650}, {"GMF ×2", 1250}, {"GMF ×2 −1×", 1225}, {"GMF ×2 +1×", 1275}}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d: %+v", len(lines), len(want), lines)
+	}
+	for i, w := range want {
+		if lines[i].Label != w.label || math.Abs(lines[i].FreqHz-w.hz) > 1e-9 {
+			t.Errorf("line %d: %s %.3f Hz, want %s %.3f Hz", i, lines[i].Label, lines[i].FreqHz, w.label, w.hz)
+		}
+	}
+	if l, ok := NearestLine(lines, 1226, 2, 0); !ok || l.Label != "GMF ×2 −1×" {
+		t.Errorf("NearestLine(1226 Hz) = %+v, %v", l, ok)
+	}
+	if _, ok := NearestLine(lines, 700, 2, 0.01); ok {
+		t.Error("NearestLine(700 Hz) matched, want none")
+	}
+}

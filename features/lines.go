@@ -67,3 +67,34 @@ func NearestLine(lines []Line, freqHz, tolHz, relTol float64) (Line, bool) {
 	}
 	return best, !math.IsInf(bestD, 1)
 }
+
+// GearLines returns the gear-mesh frequency of a gear with teeth teeth on
+// a shaft turning at rpm, its harmonics 1..harmonics, and around each the
+// shaft-rate sidebands ±1..±sidebands (labelled "GMF ×2 −1×"). A damaged
+// tooth modulates the mesh once per revolution and raises these sidebands
+// (McFadden & Smith 1985).
+func GearLines(teeth int, rpm float64, harmonics, sidebands int) []Line {
+	shaftHz := rpm / 60
+	gmf := float64(teeth) * shaftHz
+	var lines []Line
+	for _, mesh := range harmonicLines("GMF", gmf, harmonics) {
+		lines = append(lines, mesh)
+		for s := 1; s <= sidebands; s++ {
+			for _, sign := range []float64{-1, 1} {
+				f := mesh.FreqHz + sign*float64(s)*shaftHz
+				if f <= 0 {
+					continue
+				}
+				op := "+"
+				if sign < 0 {
+					op = "−"
+				}
+				lines = append(lines, Line{
+					Label: fmt.Sprintf("%s %s%d×", mesh.Label, op, s), Family: "GMF sideband",
+					Harmonic: mesh.Harmonic, FreqHz: f,
+				})
+			}
+		}
+	}
+	return lines
+}

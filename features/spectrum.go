@@ -106,9 +106,9 @@ type SpectralPeak struct {
 
 // Peaks returns the k largest local maxima of s between minHz and maxHz
 // (maxHz 0: up to Nyquist), largest first, with interpolated frequency and
-// amplitude (fft.PeakFinder). Peaks closer than max(3 bins, 1 Hz) to a
-// larger one are dropped, so that one line is not reported twice through
-// its window's main lobe.
+// amplitude (fft.PeakFinder, corrected for the spectrum's window). Peaks
+// closer than max(3 bins, 1 Hz) to a larger one are dropped, so that one
+// line is not reported twice through its window's main lobe.
 func (s *Spectrum) Peaks(k int, minHz, maxHz float64) []SpectralPeak {
 	if len(s.FreqHz) < 3 || k < 1 {
 		return nil
@@ -124,7 +124,7 @@ func (s *Spectrum) Peaks(k int, minHz, maxHz float64) []SpectralPeak {
 		return nil
 	}
 	dist := max(3, int(math.Ceil(1/binHz)))
-	pf, err := fft.NewPeakFinder(k, dist)
+	pf, err := fft.NewPeakFinder(k, dist, s.Window)
 	if err != nil {
 		panic(err) // k and dist are checked above
 	}

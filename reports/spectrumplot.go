@@ -29,8 +29,9 @@ type SpectrumPlot struct {
 	FreqHz, Amplitude []float64
 	// YLabel names the amplitude axis with its unit ("amplitude (g)").
 	YLabel string
-	// MaxHz limits the frequency axis; 0 shows the whole spectrum.
-	MaxHz float64
+	// MinHz and MaxHz limit the frequency axis; MaxHz 0 shows the
+	// spectrum up to its last bin.
+	MinHz, MaxHz float64
 	// Markers are drawn as dashed vertical lines, coloured by their label
 	// before the first space ("BPFO ×2" shares BPFO's colour).
 	Markers []Marker
@@ -87,10 +88,13 @@ func spectrumFigure(sp SpectrumPlot) (*plot.Plot, error) {
 	p.Title.Text = sp.Title
 	p.X.Label.Text = "frequency (Hz)"
 	p.Y.Label.Text = sp.YLabel
-	p.X.Min, p.X.Max = 0, maxHz
+	if !(sp.MinHz >= 0 && sp.MinHz < maxHz) {
+		return nil, fmt.Errorf("spectrum plot: frequency range %g–%g Hz is empty", sp.MinHz, maxHz)
+	}
+	p.X.Min, p.X.Max = sp.MinHz, maxHz
 	p.Add(plotter.NewGrid())
 
-	pts := peakBuckets(sp.FreqHz, sp.Amplitude, maxHz, plotBuckets)
+	pts := peakBuckets(sp.FreqHz, sp.Amplitude, sp.MinHz, maxHz, plotBuckets)
 	line, err := plotter.NewLine(pts)
 	if err != nil {
 		return nil, err
@@ -109,7 +113,7 @@ func spectrumFigure(sp SpectrumPlot) (*plot.Plot, error) {
 	}
 	families := map[string]color.Color{}
 	for _, m := range sp.Markers {
-		if m.FreqHz <= 0 || m.FreqHz > maxHz {
+		if m.FreqHz < sp.MinHz || m.FreqHz > maxHz {
 			continue
 		}
 		family, _, _ := strings.Cut(m.Label, " ")
@@ -146,24 +150,28 @@ func spectrumFigure(sp SpectrumPlot) (*plot.Plot, error) {
 	return p, nil
 }
 
-// peakBuckets thins a spectrum to at most n points up to maxHz, keeping the
-// largest amplitude of each bucket so that no peak disappears from the
-// figure.
-func peakBuckets(f, a []float64, maxHz float64, n int) plotter.XYs {
-	end := len(f)
-	for end > 0 && f[end-1] > maxHz {
+// peakBuckets thins the part of a spectrum between minHz and maxHz to at
+// most n points, keeping the largest amplitude of each bucket so that no
+// peak disappears from the figure.
+func peakBuckets(f, a []float64, minHz, maxHz float64, n int) plotter.XYs {
+	start, end := 0, len(f)
+	for start < end && f[start] < minHz {
+		start++
+	}
+	for end > start && f[end-1] > maxHz {
 		end--
 	}
-	if end <= n {
-		pts := make(plotter.XYs, end)
-		for i := 0; i < end; i++ {
-			pts[i] = plotter.XY{X: f[i], Y: a[i]}
+	m := end - start
+	if m <= n {
+		pts := make(plotter.XYs, m)
+		for i := range pts {
+			pts[i] = plotter.XY{X: f[start+i], Y: a[start+i]}
 		}
 		return pts
 	}
 	pts := make(plotter.XYs, 0, n)
 	for b := 0; b < n; b++ {
-		lo, hi := b*end/n, (b+1)*end/n
+		lo, hi := start+b*m/n, start+(b+1)*m/n
 		best := lo
 		for i := lo; i < hi; i++ {
 			if a[i] > a[best] {

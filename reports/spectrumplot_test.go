@@ -17,7 +17,7 @@ func TestPeakBucketsKeepsPeaks(t *testing.T) {
 		a[i] = 0.01
 	}
 	a[12345] = 5 // a one-bin line must survive thinning
-	pts := peakBuckets(f, a, f[n-1], 500)
+	pts := peakBuckets(f, a, 0, f[n-1], 500)
 	if len(pts) != 500 {
 		t.Fatalf("%d points, want 500", len(pts))
 	}
@@ -30,9 +30,12 @@ func TestPeakBucketsKeepsPeaks(t *testing.T) {
 	if !found {
 		t.Error("the peak at bin 12345 was lost")
 	}
-	// maxHz cuts the series.
-	if pts := peakBuckets(f, a, 100, 2000); len(pts) != 1001 {
+	// minHz and maxHz cut the series.
+	if pts := peakBuckets(f, a, 0, 100, 2000); len(pts) != 1001 {
 		t.Errorf("%d points up to 100 Hz, want 1001", len(pts))
+	}
+	if pts := peakBuckets(f, a, 50, 100, 2000); len(pts) != 501 || pts[0].X != 50 {
+		t.Errorf("50–100 Hz: %d points from %g Hz, want 501 from 50 Hz", len(pts), pts[0].X)
 	}
 }
 

@@ -19,6 +19,7 @@ type spectrumOptions struct {
 	envelope bool
 	band     string
 	window   string
+	minHz    float64
 	maxHz    float64
 	out      string
 	bearing  bearingFlags
@@ -92,6 +93,7 @@ and the summary names the line each peak sits on.`,
 	fl.BoolVar(&o.envelope, "envelope", false, "envelope spectrum (band-pass, Hilbert envelope, spectrum)")
 	fl.StringVar(&o.band, "band", "", "envelope band LO:HI in Hz (default rate/8:3·rate/8)")
 	fl.StringVar(&o.window, "window", "hann", "window: hann, hamming, blackmanharris, flattop, rectangular")
+	fl.Float64Var(&o.minHz, "min-freq", 0, "lowest frequency written or plotted, Hz")
 	fl.Float64Var(&o.maxHz, "max-freq", 0, "highest frequency written or plotted, Hz (default: Nyquist; 500 Hz for an envelope figure)")
 	fl.StringVarP(&o.out, "out", "o", "", "output file: .csv, .svg, .png or .pdf (default: CSV to stdout)")
 	return cmd
@@ -130,8 +132,8 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 	if sopt.Window, err = fft.ParseWindow(o.window); err != nil {
 		return usageErrorf("--window: %v", err)
 	}
-	if o.maxHz < 0 {
-		return usageErrorf("--max-freq must be positive, got %g", o.maxHz)
+	if o.minHz < 0 || o.maxHz < 0 || (o.maxHz > 0 && o.minHz >= o.maxHz) {
+		return usageErrorf("--min-freq %g and --max-freq %g: want 0 <= min < max", o.minHz, o.maxHz)
 	}
 	orders, haveBearing, err := o.bearing.orders()
 	if err != nil {
@@ -190,9 +192,9 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 	}
 	switch format {
 	case "":
-		return writeSpectrumCSV(cmd.OutOrStdout(), spec, maxHz)
+		return writeSpectrumCSV(cmd.OutOrStdout(), spec, o.minHz, maxHz)
 	case ".csv":
-		if err := reports.WriteAtomic(o.out, func(w io.Writer) error { return writeSpectrumCSV(w, spec, maxHz) }); err != nil {
+		if err := reports.WriteAtomic(o.out, func(w io.Writer) error { return writeSpectrumCSV(w, spec, o.minHz, maxHz) }); err != nil {
 			return err
 		}
 	default:
@@ -205,6 +207,7 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 			FreqHz:    spec.FreqHz,
 			Amplitude: spec.Amplitude,
 			YLabel:    fmt.Sprintf("amplitude (%s)", unit),
+			MinHz:     o.minHz,
 			MaxHz:     maxHz,
 		}
 		if c.RPM > 0 {
@@ -217,18 +220,21 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 			return err
 		}
 	}
-	printSpectrumSummary(cmd.OutOrStdout(), o.out, what, c, spec, lines, maxHz)
+	printSpectrumSummary(cmd.OutOrStdout(), o.out, what, c, spec, lines, o.minHz, maxHz)
 	return nil
 }
 
-// writeSpectrumCSV writes the spectrum as freq_hz,amplitude rows up to
-// maxHz (0: all).
-func writeSpectrumCSV(w io.Writer, s *features.Spectrum, maxHz float64) error {
+// writeSpectrumCSV writes the spectrum as freq_hz,amplitude rows from
+// minHz up to maxHz (0: all).
+func writeSpectrumCSV(w io.Writer, s *features.Spectrum, minHz, maxHz float64) error {
 	if _, err := fmt.Fprintln(w, "freq_hz,amplitude"); err != nil {
 		return err
 	}
 	buf := make([]byte, 0, 64)
 	for i, f := range s.FreqHz {
+		if f < minHz {
+			continue
+		}
 		if maxHz > 0 && f > maxHz {
 			break
 		}
@@ -245,11 +251,11 @@ func writeSpectrumCSV(w io.Writer, s *features.Spectrum, maxHz float64) error {
 
 // printSpectrumSummary tells the user what was written and where the
 // largest lines are, each named by the kinematic line it sits on.
-func printSpectrumSummary(w io.Writer, out, what string, c *datasets.Capture, s *features.Spectrum, lines []features.Line, maxHz float64) {
+func printSpectrumSummary(w io.Writer, out, what string, c *datasets.Capture, s *features.Spectrum, lines []features.Line, minHz, maxHz float64) {
 	fmt.Fprintf(w, "wrote %s: %s of %s · %s\n", out, what, c.Path, c.Channel)
 	binHz := s.FreqHz[1]
 	fmt.Fprintf(w, "largest peaks (resolution %.3g Hz):\n", binHz)
-	for _, p := range s.Peaks(5, 1, maxHz) {
+	for _, p := range s.Peaks(5, max(1, minHz), maxHz) {
 		label := ""
 		if l, ok := features.NearestLine(lines, p.FreqHz, 2*binHz, 0.02); ok {
 			label = fmt.Sprintf("  ≈ %s (%.2f Hz)", l.Label, l.FreqHz)
