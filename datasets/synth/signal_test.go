@@ -347,3 +347,37 @@ func BenchmarkSignalGearbox(b *testing.B) {
 		Signal(x, spec, rng)
 	}
 }
+
+func TestSignalOuterRaceEverySensor(t *testing.T) {
+	d := DefaultDrivetrain()
+	for _, s := range d.Sensors {
+		t.Run(s.ID, func(t *testing.T) {
+			shaftHz := 12.0 * s.RatioToRotor / 60 // rotor at 12 rpm
+			spec := CaptureSpec(&s, shaftHz, OuterRace, 0.5)
+			x := make([]float64, int(s.Seconds*float64(s.RateHz)))
+			if _, err := Signal(x, spec, testRNG(6)); err != nil {
+				t.Fatal(err)
+			}
+			res := s.Bearing.ResonanceHz
+			env, df := envelopeSpectrum(x, float64(s.RateHz), 0.7*res, 1.3*res)
+			bpfo := spec.Bearing.BPFO * shaftHz
+			// The line is smeared by the ±SpeedWander speed variation.
+			tol := s.SpeedWander*bpfo + df
+			line := bandMax(env, df, bpfo, tol)
+			med := median(env[1:int(3*bpfo/df)])
+			t.Logf("BPFO %.2f Hz: line %.4g, median %.4g (%.1f×)", bpfo, line, med, line/med)
+			if line < 8*med {
+				t.Errorf("BPFO line %.4g not 8× the median %.4g", line, med)
+			}
+			// Healthy: no such line.
+			spec = CaptureSpec(&s, shaftHz, Healthy, 0)
+			if _, err := Signal(x, spec, testRNG(6)); err != nil {
+				t.Fatal(err)
+			}
+			env, _ = envelopeSpectrum(x, float64(s.RateHz), 0.7*res, 1.3*res)
+			if h := bandMax(env, df, bpfo, tol) / median(env[1:int(3*bpfo/df)]); h > 5 {
+				t.Errorf("healthy capture has a BPFO line %.1f× the median", h)
+			}
+		})
+	}
+}
