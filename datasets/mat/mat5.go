@@ -428,7 +428,21 @@ func (d *decoder) compressed(sec *io.SectionReader, label string) (*Var, error) 
 	}
 	// n is not checked against the budget: the budget reader stops
 	// inflation when the data actually read exceeds it.
-	return d.matrix(&src{r: br, left: n}, label, "", "", 0)
+	v, err := d.matrix(&src{r: br, left: n}, label, "", "", 0)
+	if err != nil {
+		return nil, err
+	}
+	// Read the stream to its end so that zlib checks its Adler-32
+	// checksum, and so that data beyond the matrix (a sign of corruption)
+	// is noticed.
+	extra, err := io.Copy(io.Discard, br)
+	if err != nil {
+		return nil, &Error{Var: v.label(label), Err: fmt.Errorf("compressed element: %w", readErr(err))}
+	}
+	if extra > 7 {
+		return nil, &Error{Var: v.label(label), Err: fmt.Errorf("compressed element holds %d bytes after its matrix (corrupt file?)", extra)}
+	}
+	return v, nil
 }
 
 // peekName returns the name of the matrix whose content starts in r, or
@@ -524,6 +538,10 @@ func (d *decoder) matrix(s *src, label, name, path string, depth int) (v *Var, e
 		v.Skipped = "MATLAB objects (mxOPAQUE) are not supported"
 		return v, s.skip(s.left)
 	case ClassFunction:
+		// Dimensions and name as usual, read on a best effort basis.
+		if _, _, err := d.element(s, "dimensions", 4*64); err == nil && d.readName(s, v, path == "") == nil {
+			label = v.label(label)
+		}
 		v.Dims = []int{1, 1}
 		v.Skipped = "function handles are not supported"
 		return v, s.skip(s.left)
@@ -533,7 +551,9 @@ func (d *decoder) matrix(s *src, label, name, path string, depth int) (v *Var, e
 	if err != nil {
 		return nil, err
 	}
-	if typ != miINT32 || len(db)%4 != 0 || len(db) < 8 {
+	// Some writers store the dimensions as miUINT32; values over 2^31-1
+	// then read as negative and are rejected below.
+	if (typ != miINT32 && typ != miUINT32) || len(db)%4 != 0 || len(db) < 8 {
 		return nil, fmt.Errorf("dimensions: type %d of %d bytes, want miINT32 with at least 2 values", typ, len(db))
 	}
 	// The name comes after the dimensions; read it first so that an error
@@ -744,8 +764,21 @@ func (d *decoder) chars(s *src, v *Var, numel int) error {
 	if err := d.countValues(len(b) / width); err != nil {
 		return err
 	}
-	units := make([]uint32, len(b)/width) // code units, column-major
+	n := len(b) / width
+	if numel > n && numel-n <= 1<<12 {
+		// MATLAB pads a char array with spaces; some writers leave the
+		// padding out (scipy.io.loadmat pads too).
+		n = numel
+		if err := d.countValues(n - len(b)/width); err != nil {
+			return err
+		}
+	}
+	units := make([]uint32, n) // code units, column-major
 	for i := range units {
+		if i >= len(b)/width {
+			units[i] = ' '
+			continue
+		}
 		switch width {
 		case 1:
 			units[i] = uint32(b[i])
@@ -780,8 +813,11 @@ func decodeUnits(u []uint32, typ uint32) string {
 		for i, x := range u {
 			b[i] = byte(x)
 		}
-		if typ == miUTF8 || utf8.Valid(b) {
+		if utf8.Valid(b) {
 			return string(b)
+		}
+		if typ == miUTF8 {
+			return strings.ToValidUTF8(string(b), "\uFFFD")
 		}
 		r := make([]rune, len(b)) // Latin-1
 		for i, x := range b {
@@ -818,7 +854,7 @@ func (d *decoder) structure(s *src, v *Var, numel, depth int) error {
 	if err != nil {
 		return err
 	}
-	if typ != miINT32 || len(lb) != 4 {
+	if (typ != miINT32 && typ != miUINT32) || len(lb) != 4 {
 		return fmt.Errorf("field name length: type %d of %d bytes, want one miINT32", typ, len(lb))
 	}
 	fl := int64(int32(d.order.Uint32(lb)))
@@ -836,6 +872,18 @@ func (d *decoder) structure(s *src, v *Var, numel, depth int) error {
 	v.FieldNames = make([]string, nf)
 	for i := range nf {
 		v.FieldNames[i] = cleanName(nb[int64(i)*fl : int64(i+1)*fl])
+	}
+	// Make duplicate field names unique as scipy.io.loadmat does: the
+	// k-th duplicate of name becomes "_k_name".
+	seen := make(map[string]bool, nf)
+	dup := 0
+	for i, fn := range v.FieldNames {
+		for seen[fn] {
+			dup++
+			fn = fmt.Sprintf("_%d_%s", dup, v.FieldNames[i])
+		}
+		seen[fn] = true
+		v.FieldNames[i] = fn
 	}
 	total := int64(numel) * int64(nf)
 	if err := d.checkChildren(s, total); err != nil {

@@ -114,7 +114,9 @@ type Var struct {
 	Text string
 	// ClassName is the class of an mxOBJECT array.
 	ClassName string
-	// FieldNames are the field names of a struct or object array.
+	// FieldNames are the field names of a struct or object array; the k-th
+	// duplicate of a name (k counted over the struct, from 1) is renamed
+	// "_k_name", as scipy.io.loadmat does.
 	FieldNames []string
 	// Fields hold a struct's values, element by element (column-major)
 	// and within an element field by field: field f of element e is

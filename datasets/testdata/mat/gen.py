@@ -311,6 +311,97 @@ put("manyfields.mat", le.header() + le.matrix("s", 2, [32768, 32768],
 put("textonly.mat", le.header() + le.matrix("unit", 4, [1, 1], le.values(4, [ord("g")])),
     {"error": ["no numeric vector"]})
 
+# ------------------------------------------------- MATLAB-written files
+# Files written by MATLAB 6.1 (Solaris, big-endian) to 8 and by Octave,
+# from scipy's own test suite (BSD-3-Clause, (c) SciPy Developers; Debian
+# package python3-scipy), copied to scipy/ with their expected contents as
+# scipy.io.loadmat reads them.
+SCIPY_DATA = os.path.join(os.path.dirname(scipy.io.__file__), "matlab", "tests", "data")
+SCIPY_FILES = {
+    # name: error words, or None for a file that decodes
+    "testmatrix_6.1_SOL2.mat": None, "testminus_6.1_SOL2.mat": None,
+    "teststructnest_6.1_SOL2.mat": None, "testdouble_7.4_GLNX86.mat": None,
+    "testmatrix_7.4_GLNX86.mat": None, "testcomplex_7.4_GLNX86.mat": None,
+    "teststruct_7.4_GLNX86.mat": None, "teststructarr_7.4_GLNX86.mat": None,
+    "teststructnest_7.4_GLNX86.mat": None, "testcellnest_7.4_GLNX86.mat": None,
+    "testunicode_7.4_GLNX86.mat": None, "teststringarray_7.4_GLNX86.mat": None,
+    "test3dmatrix_7.4_GLNX86.mat": None, "testobject_7.4_GLNX86.mat": None,
+    "testfunc_7.4_GLNX86.mat": None, "testsparse_7.4_GLNX86.mat": None,
+    "testbool_8_WIN64.mat": None, "big_endian.mat": None, "little_endian.mat": None,
+    "miuint32_for_miint32.mat": None, "testemptycell_7.4_GLNX86.mat": None,
+    "some_functions.mat": None, "nasty_duplicate_fieldnames.mat": None,
+    "testsimplecell.mat": None, "testscalarcell_7.4_GLNX86.mat": None,
+    "corrupted_zlib_checksum.mat": ["variable dates: compressed element", "checksum"],
+    "corrupted_zlib_data.mat": ["variable datagrid: compressed element"],
+    "bad_miuint32.mat": ["variable an_array: dimensions", "negative"],
+    "testhdf5_7.4_GLNX86.mat": ["v7.3"],
+    "testdouble_4.2c_SOL2.mat": ["v4"],
+    "malformed1.mat": ["truncated"],
+}
+CLASSES = {
+    "float64": "mxDOUBLE", "float32": "mxSINGLE", "int8": "mxINT8", "uint8": "mxUINT8",
+    "int16": "mxINT16", "uint16": "mxUINT16", "int32": "mxINT32", "uint32": "mxUINT32",
+    "int64": "mxINT64", "uint64": "mxUINT64", "bool": "mxUINT8", "complex128": "mxDOUBLE",
+    "complex64": "mxSINGLE",
+}
+
+
+def describe_loaded(prefix, value):
+    """Expected entries for a value returned by loadmat(mat_dtype=True)."""
+    out = {}
+    if isinstance(value, scipy.io.matlab.MatlabFunction):
+        return {prefix: {"class": "mxFUNCTION", "skipped": True}}
+    if scipy.sparse.issparse(value):
+        return {prefix: {"class": "mxSPARSE", "dims": list(value.shape), "skipped": True}}
+    a = np.asarray(value)
+    if isinstance(value, scipy.io.matlab.MatlabObject) or a.dtype.names:
+        cls = "mxOBJECT" if isinstance(value, scipy.io.matlab.MatlabObject) else "mxSTRUCT"
+        names = list(a.dtype.names or [])
+        out[prefix] = {"class": cls, "dims": list(a.shape)}
+        if len(set(names)) == len(names):
+            out[prefix]["fields"] = names
+        for e, el in enumerate(a.flatten(order="F")):
+            p = prefix if a.size == 1 else "%s(%d)" % (prefix, e + 1)
+            for k in names:
+                if names.count(k) == 1:
+                    out.update(describe_loaded(p + "." + k, el[k]))
+        return out
+    if a.dtype == object:
+        out[prefix] = {"class": "mxCELL", "dims": list(a.shape)}
+        for e, el in enumerate(a.flatten(order="F")):
+            out.update(describe_loaded("%s{%d}" % (prefix, e + 1), el))
+        return out
+    if a.dtype.kind == "U":
+        out[prefix] = {"class": "mxCHAR", "text": "\n".join(str(x) for x in a.ravel())}
+        return out
+    e = {"class": CLASSES[a.dtype.name], "dims": list(a.shape)}
+    if a.dtype.kind == "c":
+        e["real"], e["imag"] = col(a.real), col(a.imag)
+    else:
+        e["real"] = col(a.astype(np.float64))
+    if a.dtype == bool:
+        e["logical"] = True
+    out[prefix] = e
+    return out
+
+
+os.makedirs(path("scipy"), exist_ok=True)
+for name, err in sorted(SCIPY_FILES.items()):
+    with open(os.path.join(SCIPY_DATA, name), "rb") as f:
+        raw = f.read()
+    with open(path(os.path.join("scipy", name)), "wb") as f:
+        f.write(raw)
+    key = "scipy/" + name
+    if err is not None:
+        expected[key] = {"error": err}
+        continue
+    m = scipy.io.loadmat(os.path.join(SCIPY_DATA, name), mat_dtype=True)
+    vars_ = {}
+    for k, v in m.items():
+        if not k.startswith("__"):
+            vars_.update(describe_loaded(k, v))
+    expected[key] = {"byteorder": "big" if raw[126:128] == b"MI" else "little", "vars": vars_}
+
 with open(path("expected.json"), "w") as f:
     json.dump(expected, f, indent=1, sort_keys=True)
     f.write("\n")
