@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -699,49 +700,76 @@ func (d *decoder) values(s *src, numel int, what string) ([]float64, error) {
 // appendValues appends the values of storage type typ held in b to dst.
 // len(b) is a multiple of the type's size.
 func appendValues(dst []float64, b []byte, typ uint32, o binary.ByteOrder) []float64 {
+	size := numericSize(typ)
+	if size == 0 {
+		return dst
+	}
+	n := len(b) / size
+	dst = slices.Grow(dst, n)
+	out := dst[len(dst) : len(dst)+n]
+	// The concrete byte orders let the compiler inline the loads.
+	le := o == binary.ByteOrder(binary.LittleEndian)
+	u16 := func(i int) uint16 {
+		if le {
+			return binary.LittleEndian.Uint16(b[2*i:])
+		}
+		return binary.BigEndian.Uint16(b[2*i:])
+	}
+	u32 := func(i int) uint32 {
+		if le {
+			return binary.LittleEndian.Uint32(b[4*i:])
+		}
+		return binary.BigEndian.Uint32(b[4*i:])
+	}
+	u64 := func(i int) uint64 {
+		if le {
+			return binary.LittleEndian.Uint64(b[8*i:])
+		}
+		return binary.BigEndian.Uint64(b[8*i:])
+	}
 	switch typ {
 	case miINT8:
-		for _, x := range b {
-			dst = append(dst, float64(int8(x)))
+		for i := range out {
+			out[i] = float64(int8(b[i]))
 		}
 	case miUINT8:
-		for _, x := range b {
-			dst = append(dst, float64(x))
+		for i := range out {
+			out[i] = float64(b[i])
 		}
 	case miINT16:
-		for i := 0; i+2 <= len(b); i += 2 {
-			dst = append(dst, float64(int16(o.Uint16(b[i:]))))
+		for i := range out {
+			out[i] = float64(int16(u16(i)))
 		}
 	case miUINT16:
-		for i := 0; i+2 <= len(b); i += 2 {
-			dst = append(dst, float64(o.Uint16(b[i:])))
+		for i := range out {
+			out[i] = float64(u16(i))
 		}
 	case miINT32:
-		for i := 0; i+4 <= len(b); i += 4 {
-			dst = append(dst, float64(int32(o.Uint32(b[i:]))))
+		for i := range out {
+			out[i] = float64(int32(u32(i)))
 		}
 	case miUINT32:
-		for i := 0; i+4 <= len(b); i += 4 {
-			dst = append(dst, float64(o.Uint32(b[i:])))
+		for i := range out {
+			out[i] = float64(u32(i))
 		}
 	case miSINGLE:
-		for i := 0; i+4 <= len(b); i += 4 {
-			dst = append(dst, float64(math.Float32frombits(o.Uint32(b[i:]))))
+		for i := range out {
+			out[i] = float64(math.Float32frombits(u32(i)))
 		}
 	case miDOUBLE:
-		for i := 0; i+8 <= len(b); i += 8 {
-			dst = append(dst, math.Float64frombits(o.Uint64(b[i:])))
+		for i := range out {
+			out[i] = math.Float64frombits(u64(i))
 		}
 	case miINT64:
-		for i := 0; i+8 <= len(b); i += 8 {
-			dst = append(dst, float64(int64(o.Uint64(b[i:]))))
+		for i := range out {
+			out[i] = float64(int64(u64(i)))
 		}
 	case miUINT64:
-		for i := 0; i+8 <= len(b); i += 8 {
-			dst = append(dst, float64(o.Uint64(b[i:])))
+		for i := range out {
+			out[i] = float64(u64(i))
 		}
 	}
-	return dst
+	return dst[:len(dst)+n]
 }
 
 // chars reads the data of a char array into v.Text.
