@@ -1,8 +1,10 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"strings"
@@ -44,14 +46,24 @@ import (
 func readMAT(path string, opts Options) ([]Capture, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, pathless(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, pathless(err)
 	}
 	return decodeMAT(f, st.Size(), opts)
+}
+
+// pathless strips the path from an *fs.PathError, since Read's
+// *FileError already names the file: "open: no such file or directory".
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // matChannel is one channel found in a decoded MAT-file.

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -264,6 +265,7 @@ func TestReadMATErrors(t *testing.T) {
 		{"textonly.mat", "", nil, []string{"no numeric vector", "unit (mxCHAR 1×1)"}},
 		{"basic.mat", "nosuch", nil, []string{`no channel "nosuch"`, "bearing.gs"}},
 		{"cwrulike.mat", "DE", ErrNoRate, []string{"cwrulike.mat: "}},
+		{"absent.mat", "", fs.ErrNotExist, []string{"absent.mat: open: "}},
 	}
 	for _, tt := range tests {
 		_, err := Read(matFixture(tt.file), Options{Channel: tt.channel})
