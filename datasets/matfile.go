@@ -46,19 +46,19 @@ import (
 func readMAT(path string, opts Options) ([]Capture, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, pathless(err)
+		return nil, matOSError(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, pathless(err)
+		return nil, matOSError(err)
 	}
 	return decodeMAT(f, st.Size(), opts)
 }
 
-// pathless strips the path from an *fs.PathError, since Read's
+// matOSError strips the path from an *fs.PathError, since Read's
 // *FileError already names the file: "open: no such file or directory".
-func pathless(err error) error {
+func matOSError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
@@ -79,7 +79,7 @@ type matChannel struct {
 
 // decodeMAT is readMAT on the first size bytes of r.
 func decodeMAT(r io.ReaderAt, size int64, opts Options) ([]Capture, error) {
-	scalarsOnly := &mat.Options{Select: func(_ string, _ mat.Class, dims []int) bool { return numel(dims) <= 1 }}
+	scalarsOnly := &mat.Options{Select: func(_ string, _ mat.Class, dims []int) bool { return matNumel(dims) <= 1 }}
 	dopts := (*mat.Options)(nil)
 	if opts.Channel != "" {
 		dopts = scalarsOnly
@@ -114,7 +114,7 @@ func decodeMAT(r io.ReaderAt, size int64, opts Options) ([]Capture, error) {
 			want[chans[i].v.Path] = true
 		}
 		f, err = mat.Decode(r, size, &mat.Options{Select: func(path string, _ mat.Class, dims []int) bool {
-			return numel(dims) <= 1 || want[path]
+			return matNumel(dims) <= 1 || want[path]
 		}})
 		if err != nil {
 			return nil, err
@@ -147,8 +147,8 @@ func decodeMAT(r io.ReaderAt, size int64, opts Options) ([]Capture, error) {
 	return caps, nil
 }
 
-// numel returns the product of dims.
-func numel(dims []int) int {
+// matNumel returns the product of dims.
+func matNumel(dims []int) int {
 	n := 1
 	for _, d := range dims {
 		n *= d
