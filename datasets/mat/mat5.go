@@ -54,11 +54,13 @@ func numericSize(t uint32) int {
 // Default limits, used where a Limits field is zero.
 const (
 	// DefaultMaxDecompressed caps the bytes inflated from all miCOMPRESSED
-	// elements of one file: 1 GiB.
-	DefaultMaxDecompressed = 1 << 30
+	// elements of one file: 512 MiB, so that a small zlib bomb cannot make
+	// the reader hold gigabytes.
+	DefaultMaxDecompressed = 1 << 29
 	// DefaultMaxValues caps the numeric values and characters decoded from
-	// one file: 2^27 values, 1 GiB as float64.
-	DefaultMaxValues = 1 << 27
+	// one file: 2^26 values, 512 MiB as float64 — 21 minutes of one
+	// channel at 51.2 kHz, far longer than a condition-monitoring capture.
+	DefaultMaxValues = 1 << 26
 	// DefaultMaxNodes caps the arrays (variables, struct fields, cell
 	// elements) in one file.
 	DefaultMaxNodes = 1 << 20
