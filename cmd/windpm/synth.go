@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -83,25 +82,10 @@ the way; --fault replaces them, --healthy removes them.`,
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("%v", err)
 			}
-			stderr := cmd.ErrOrStderr()
-			var progress func(done, total int)
-			if synthIsTerminal(stderr) {
-				last := time.Time{}
-				progress = func(done, total int) {
-					if now := time.Now(); done == total || now.Sub(last) > 100*time.Millisecond {
-						last = now
-						fmt.Fprintf(stderr, "\rsynth: %d/%d captures", done, total)
-						if done == total {
-							fmt.Fprint(stderr, "\r\033[K")
-						}
-					}
-				}
-			}
+			progress, clearProgress := progressLine(cmd.ErrOrStderr(), "synth", "captures")
 			truth, err := synth.Generate(cmd.Context(), cfg, out, progress)
 			if err != nil {
-				if progress != nil {
-					fmt.Fprint(stderr, "\r\033[K")
-				}
+				clearProgress()
 				if cmd.Context().Err() != nil {
 					return cmd.Context().Err()
 				}
@@ -124,15 +108,4 @@ the way; --fault replaces them, --healthy removes them.`,
 	fl.StringArrayVar(&faults, "fault", nil, "seed a fault TURBINE/SENSOR/KIND@DAY (KIND: outer_race, inner_race, ball, gear_tooth); repeatable; replaces the default faults")
 	fl.BoolVar(&healthy, "healthy", false, "seed no faults")
 	return cmd
-}
-
-// synthIsTerminal reports whether w is a character device (a terminal), so
-// that progress lines go only to people, not to logs.
-func synthIsTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
