@@ -177,7 +177,7 @@ func TestPlanRoundTripAndParseval(t *testing.T) {
 // f, 0 < f < n/2, has X_f = (A·n/2)·e^(iφ) and no other non-zero bin.
 func TestPlanTone(t *testing.T) {
 	for _, c := range []struct {
-		n, f int
+		n, f   int
 		a, phi float64
 	}{
 		{64, 5, 1, 0}, {1000, 50, 2.5, 0.3}, {4099, 1234, 0.7, -1.1},
