@@ -23,6 +23,7 @@ type spectrumOptions struct {
 	maxHz    float64
 	out      string
 	bearing  bearingFlags
+	teeth    int
 }
 
 // bearingFlags name a bearing from the catalog or by its defect orders.
@@ -76,9 +77,11 @@ to --out F.csv, or as a figure to --out F.svg, F.png or F.pdf.
 Butterworth, zero phase) in --band LO:HI Hz, Hilbert envelope, spectrum of
 the envelope. Without --band the band is rate/8 to 3·rate/8.
 
-With a bearing (--bearing 6205, or --bpfo/--bpfi/--bsf/--ftf orders) and a
-known rpm, the figure marks BPFO, BPFI, BSF and FTF and their harmonics,
-and the summary names the line each peak sits on.`,
+With a known rpm (from the file, a manifest or --rpm) the figure marks the
+shaft harmonics; with a bearing (--bearing 6205, or --bpfo/--bpfi/--bsf/--ftf
+orders) also BPFO, BPFI, BSF and FTF and their harmonics; with --teeth the
+gear-mesh frequency and its shaft-rate sidebands. The summary names the
+line each of the largest peaks sits on.`,
 		Example: `  windpm spectrum --envelope --channel DE --rate 12000 --bearing 6205 \
       --out 105-envelope.svg ../shared/data/cwru/105.mat
   windpm spectrum --channel DE --rate 12000 ../shared/data/cwru/97.mat > 97.csv`,
@@ -95,6 +98,7 @@ and the summary names the line each peak sits on.`,
 	fl.StringVar(&o.window, "window", "hann", "window: hann, hamming, blackmanharris, flattop, rectangular")
 	fl.Float64Var(&o.minHz, "min-freq", 0, "lowest frequency written or plotted, Hz")
 	fl.Float64Var(&o.maxHz, "max-freq", 0, "highest frequency written or plotted, Hz (default: Nyquist; 500 Hz for an envelope figure)")
+	fl.IntVar(&o.teeth, "teeth", 0, "teeth of a gear on the shaft: marks the mesh frequency and its ±1..3× shaft-rate sidebands")
 	fl.StringVarP(&o.out, "out", "o", "", "output file: .csv, .svg, .png or .pdf (default: CSV to stdout)")
 	return cmd
 }
@@ -134,6 +138,9 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 	}
 	if o.minHz < 0 || o.maxHz < 0 || (o.maxHz > 0 && o.minHz >= o.maxHz) {
 		return usageErrorf("--min-freq %g and --max-freq %g: want 0 <= min < max", o.minHz, o.maxHz)
+	}
+	if o.teeth < 0 {
+		return usageErrorf("--teeth must be positive, got %d", o.teeth)
 	}
 	orders, haveBearing, err := o.bearing.orders()
 	if err != nil {
@@ -178,8 +185,11 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 		if haveBearing {
 			lines = append(lines, features.DefectLines(orders, c.RPM, 3)...)
 		}
-	} else if haveBearing {
-		fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s: no rpm known, so no defect-frequency markers (give --rpm)\n", path)
+		if o.teeth > 0 {
+			lines = append(lines, features.GearLines(o.teeth, c.RPM, 2, 3)...)
+		}
+	} else if haveBearing || o.teeth > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s: no rpm known, so no kinematic markers (give --rpm)\n", path)
 	}
 
 	maxHz := o.maxHz
