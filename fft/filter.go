@@ -48,7 +48,8 @@ type SOS []Section
 // transform, the bilinear transform, and zpk2sos with 'nearest' pairing.
 // For Lowpass and Highpass, cutoffHz holds one -3 dB frequency; for
 // Bandpass, two (low < high). A band-pass of order N has N sections
-// (2N poles). Cutoffs must lie strictly between 0 and rateHz/2.
+// (2N poles). Cutoffs must lie strictly between 0 and rateHz/2, and not
+// so close to either that a pole rounds onto the unit circle.
 func Butterworth(order int, band BandType, cutoffHz []float64, rateHz float64) (SOS, error) {
 	if order < 1 || order > 64 {
 		return nil, fmt.Errorf("fft: butterworth order %d not in [1, 64]", order)
@@ -158,7 +159,18 @@ func Butterworth(order int, band BandType, cutoffHz []float64, rateHz float64) (
 		z = append(z, -1)
 	}
 	k *= real(cdiv(num, den))
-	return zpk2sos(z, p, k)
+	sos, err := zpk2sos(z, p, k)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range sos {
+		// A cutoff within ~1e-15 of 0 or of Nyquist puts poles on the unit
+		// circle in float64; scipy returns such a filter, we refuse it.
+		if !(math.Abs(c[5]) < 1 && math.Abs(c[4]) < 1+c[5]) || math.IsNaN(c[0]+c[1]+c[2]) {
+			return nil, fmt.Errorf("fft: butterworth %v at %v Hz (rate %g Hz): cutoff too close to 0 or Nyquist for a stable design", band, cutoffHz, rateHz)
+		}
+	}
+	return sos, nil
 }
 
 // zpk2sos converts digital zeros, poles and gain to second-order sections

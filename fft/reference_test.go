@@ -26,7 +26,7 @@ func loadReference(t testing.TB, name string, v any) {
 }
 
 // relErr returns max |got − want| / max |want| (0/0 counts as 0).
-func relErr(got, want []float64) float64 {
+func kernelRelErr(got, want []float64) float64 {
 	if len(got) != len(want) {
 		return math.Inf(1)
 	}
@@ -44,10 +44,10 @@ func relErr(got, want []float64) float64 {
 	return d / m
 }
 
-// checkClose fails the test if relErr(got, want) > tol.
+// checkClose fails the test if kernelRelErr(got, want) > tol.
 func checkClose(t *testing.T, what string, got, want []float64, tol float64) {
 	t.Helper()
-	if e := relErr(got, want); e > tol {
+	if e := kernelRelErr(got, want); e > tol {
 		t.Errorf("%s: relative error %.3g > %.0g (len got %d, want %d)", what, e, tol, len(got), len(want))
 	} else {
 		t.Logf("%s: relative error %.3g", what, e)

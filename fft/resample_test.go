@@ -54,7 +54,7 @@ func TestResamplerErrorsAndAllocs(t *testing.T) {
 
 // repoRoot walks up from the working directory to the folder holding
 // go.mod.
-func repoRoot(t testing.TB) string {
+func kernelRepoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -79,7 +79,7 @@ func repoRoot(t testing.TB) string {
 // keeps the spectrum too but lets some tones through at about 55 dB; its
 // figures are logged for the report.
 func TestDecimateCWRU97(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "..", "shared", "data", "cwru", "97.mat")
+	path := filepath.Join(kernelRepoRoot(t), "..", "shared", "data", "cwru", "97.mat")
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("../shared/data/cwru/97.mat not found: %v", err)
 	}
