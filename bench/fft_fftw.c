@@ -1,0 +1,95 @@
+/*
+ * Times FFTW's real FFT (double precision, r2c forward and c2r inverse,
+ * FFTW_MEASURE, plan reused, one thread) at the sizes of the Go benchmarks.
+ *
+ * Build and run (Debian: apt-get install -y libfftw3-dev):
+ *
+ *     cc -O2 -o /tmp/fft_fftw bench/fft_fftw.c -lfftw3 -lm
+ *     /tmp/fft_fftw [repeat] [size...]
+ *
+ * If FFTW_WISDOM names a file, wisdom is read from it before planning and
+ * written back at the end, so that later rounds skip the slow measuring.
+ *
+ * For each size it executes the plan `number` times per repeat, with
+ * `number` chosen so that one repeat lasts about 0.2 s, and prints the
+ * median over repeats of the time per call in the Go benchmark format
+ * (lib=fftw), so bench/fft.py and benchstat read it like the Go results.
+ * The c2r plan uses FFTW_PRESERVE_INPUT so that every call sees the same
+ * spectrum (c2r may otherwise overwrite its input).
+ */
+#include <fftw3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static const int default_sizes[] = {4096, 8192, 16384, 32768, 65536, 131072, 262144,
+                                    524288, 1048576, 120000, 243938, 256000, 262139};
+
+static double now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b) {
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* time_plan returns the median seconds per fftw_execute(p) and sets *number. */
+static double time_plan(fftw_plan p, int repeat, long *number) {
+	long k = 1;
+	for (;;) {
+		double t0 = now();
+		for (long i = 0; i < k; i++) fftw_execute(p);
+		double dt = now() - t0;
+		if (dt >= 0.05 || k >= (1L << 24)) {
+			k = (long)(k * 0.2 / (dt > 1e-9 ? dt : 1e-9));
+			if (k < 1) k = 1;
+			break;
+		}
+		k *= 4;
+	}
+	double *per = malloc(sizeof(double) * repeat);
+	for (int r = 0; r < repeat; r++) {
+		double t0 = now();
+		for (long i = 0; i < k; i++) fftw_execute(p);
+		per[r] = (now() - t0) / k;
+	}
+	qsort(per, repeat, sizeof(double), cmp);
+	double med = repeat % 2 ? per[repeat / 2] : 0.5 * (per[repeat / 2 - 1] + per[repeat / 2]);
+	free(per);
+	*number = k;
+	return med;
+}
+
+int main(int argc, char **argv) {
+	int repeat = argc > 1 ? atoi(argv[1]) : 5;
+	int nsizes = argc > 2 ? argc - 2 : (int)(sizeof default_sizes / sizeof default_sizes[0]);
+	if (repeat < 1) repeat = 1;
+	const char *wisdom = getenv("FFTW_WISDOM");
+	if (wisdom && *wisdom) fftw_import_wisdom_from_filename(wisdom);
+	srand(1);
+	for (int s = 0; s < nsizes; s++) {
+		int n = argc > 2 ? atoi(argv[s + 2]) : default_sizes[s];
+		double *x = fftw_alloc_real(n);
+		fftw_complex *X = fftw_alloc_complex(n / 2 + 1);
+		fftw_plan fwd = fftw_plan_dft_r2c_1d(n, x, X, FFTW_MEASURE);
+		fftw_plan inv = fftw_plan_dft_c2r_1d(n, X, x, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+		/* Planning with FFTW_MEASURE overwrites the arrays: fill after. */
+		for (int i = 0; i < n; i++) x[i] = (double)rand() / RAND_MAX - 0.5;
+		fftw_execute(fwd);
+		long number;
+		double t = time_plan(fwd, repeat, &number);
+		printf("BenchmarkForward/n=%d/lib=fftw \t%ld\t%.0f ns/op\n", n, number, t * 1e9);
+		t = time_plan(inv, repeat, &number);
+		printf("BenchmarkInverse/n=%d/lib=fftw \t%ld\t%.0f ns/op\n", n, number, t * 1e9);
+		fflush(stdout);
+		fftw_destroy_plan(fwd);
+		fftw_destroy_plan(inv);
+		fftw_free(x);
+		fftw_free(X);
+	}
+	if (wisdom && *wisdom) fftw_export_wisdom_to_filename(wisdom);
+	return 0;
+}
