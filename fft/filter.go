@@ -392,9 +392,7 @@ func (s SOS) Filter(dst, x, state []float64) {
 		panic("fft: SOS.Filter length mismatch")
 	}
 	if state == nil {
-		for i, v := range x {
-			dst[i] = v
-		}
+		copy(dst, x)
 		s.filterZero(dst)
 		return
 	}

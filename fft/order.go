@@ -10,7 +10,8 @@ import (
 // dst[0] = 0, dst[i] = dst[i−1] + (Δt·(f[i] + f[i−1]))/2 with f = rpm/60
 // and Δt = 1/rateHz (the trapezoid rule, as
 // scipy.integrate.cumulative_trapezoid(rpm/60, dx=1/rateHz, initial=0)).
-// It returns dst (len len(rpm)) and panics if the lengths differ.
+// rateHz must be > 0. It returns dst (len len(rpm)) and panics if the
+// lengths differ.
 func ShaftAngle(dst, rpm []float64, rateHz float64) []float64 {
 	if len(dst) != len(rpm) {
 		panic("fft: ShaftAngle length mismatch")

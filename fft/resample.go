@@ -11,8 +11,9 @@ import (
 // low-pass is firwin(2·L+1, 1/max(up, down), window=('kaiser', 5.0)) with
 // L = 10·max(up, down), scaled by up; the input is zero-padded (padtype
 // 'constant', cval 0) and the output is aligned so that output sample m
-// sits at input time m·down/up. A Resampler holds its filter, allocates
-// nothing per call, and is safe for use by one goroutine at a time.
+// sits at input time m·down/up. A Resampler holds only its filter and
+// allocates nothing per call; Apply keeps no state, so goroutines may
+// share one.
 type Resampler struct {
 	up, down int
 	half     int
