@@ -1,5 +1,7 @@
 package fft
 
+import "unsafe"
+
 // Plan computes real FFTs of one length n with numpy's rfft/irfft
 // conventions. An even length is computed as one complex transform of
 // length n/2 over the even/odd samples packed as z_j = x_2j + i·x_(2j+1),
@@ -12,7 +14,8 @@ package fft
 type Plan struct {
 	n  int
 	cp *CPlan
-	// z is complex scratch: len n/2 for even n, len n for odd n.
+	// z is complex scratch: len n/2 for even n (the inverse's packed
+	// spectrum), len n for odd n.
 	z []complex128
 	// tw[k] = exp(−2πi·k/n), k = 0..n/4 (even n only).
 	tw []complex128
@@ -69,12 +72,7 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 		return
 	}
 	h := n / 2
-	z := p.z[:h]
-	src = src[:2*h]
-	for j := range z {
-		z[j] = complex(src[2*j], src[2*j+1])
-	}
-	p.cp.transform(dst[:h], z, false)
+	p.cp.transform(dst[:h], complexView(src), false)
 	// With E and O the transforms of the even and odd samples,
 	// Z_k = E_k + i·O_k, E_k = (Z_k + conj Z_(h−k))/2,
 	// O_k = −i·(Z_k − conj Z_(h−k))/2, X_k = E_k + W^k·O_k and
@@ -125,22 +123,26 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	// O_k = conj(W^k)·(X_k − conj X_(h−k))/2, and for the partner
 	// Z_(h−k) = conj E_k + i·conj O_k. The 1/n factor (1/2 here, 1/h in
 	// the complex inverse) is folded in.
+	c := 0.5 / float64(h)
 	x0, xh := real(src[0]), real(src[h])
-	z[0] = complex(0.5*(x0+xh), 0.5*(x0-xh))
+	z[0] = complex(c*(x0+xh), c*(x0-xh))
 	tw := p.tw
 	for k := 1; k <= h/2; k++ {
 		xk, xc := src[k], conj(src[h-k])
-		e := scale(0.5, xk+xc)
-		o := conj(tw[k]) * scale(0.5, xk-xc)
+		e := scale(c, xk+xc)
+		o := conj(tw[k]) * scale(c, xk-xc)
 		io := complex(-imag(o), real(o))
 		z[k] = e + io
 		z[h-k] = conj(e) + complex(imag(o), real(o))
 	}
-	p.cp.transform(z, z, true)
-	s := 1 / float64(h)
-	dst = dst[:2*h]
-	for j, v := range z {
-		dst[2*j] = s * real(v)
-		dst[2*j+1] = s * imag(v)
-	}
+	p.cp.transform(complexView(dst), z, true)
+}
+
+// complexView reinterprets x (of even length) as the len(x)/2 complex values
+// x[2j] + i·x[2j+1] without copying: a complex128 is laid out as two
+// float64, real part first, with the same alignment (Go spec, "Numeric
+// types"; unsafe.Alignof). It saves the packing pass of the even-length
+// real transforms.
+func complexView(x []float64) []complex128 {
+	return unsafe.Slice((*complex128)(unsafe.Pointer(unsafe.SliceData(x))), len(x)/2)
 }
