@@ -82,7 +82,11 @@ func (o *OrderResampler) OutLen(lastRev float64) int {
 	if !(lastRev >= 0) || math.IsInf(lastRev, 0) {
 		return 0
 	}
-	n := int(math.Floor(lastRev*float64(o.spr))) + 1
+	v := math.Floor(lastRev * float64(o.spr))
+	if v >= 1<<62 {
+		return 1 << 62 // absurd, but no overflow; Resample is bounded by len(dst)
+	}
+	n := int(v) + 1
 	// Guard against the product rounding up past lastRev.
 	for n > 0 && float64(n-1)/float64(o.spr) > lastRev {
 		n--

@@ -228,3 +228,33 @@ func TestDecimateTones(t *testing.T) {
 		}
 	}
 }
+
+// FuzzResampler resamples arbitrary inputs by arbitrary small factors:
+// never a panic, the documented output length, and finite values for
+// finite input.
+func FuzzResampler(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, uint8(1), uint8(4))
+	f.Add([]byte{}, uint8(3), uint8(2))
+	f.Add([]byte{255}, uint8(7), uint8(13))
+	f.Fuzz(func(t *testing.T, data []byte, up, down uint8) {
+		r, err := NewResampler(int(up%16), int(down%16))
+		if err != nil {
+			return
+		}
+		x := make([]float64, len(data))
+		for i, b := range data {
+			x[i] = float64(b) - 128
+		}
+		y := make([]float64, r.OutLen(len(x)))
+		r.Apply(y, x)
+		u, d := r.Factors()
+		if want := (len(x)*u + d - 1) / d; len(y) != want {
+			t.Fatalf("%d outputs, want %d", len(y), want)
+		}
+		for _, v := range y {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("non-finite output %v", v)
+			}
+		}
+	})
+}
