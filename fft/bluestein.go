@@ -21,7 +21,7 @@ type bluestein struct {
 
 func newBluestein(n int) *bluestein {
 	m := nextPow2(2*n - 1)
-	bl := &bluestein{n: n, m: m, sub: NewCPlan(m)}
+	bl := &bluestein{n: n, m: m, sub: newCPlan(m, true)}
 	bl.chirp = make([]complex128, n)
 	n2 := int64(2 * n)
 	for k := range n {

@@ -23,6 +23,13 @@ func NewCPlan(n int) *CPlan {
 	if n < 1 {
 		panic("fft: NewCPlan length < 1")
 	}
+	return newCPlan(n, true)
+}
+
+// newCPlan builds the plan; inPlace says whether to allocate the second
+// scratch buffer that only in-place (dst == src) transforms use. A real
+// Plan of even length never transforms in place and saves it.
+func newCPlan(n int, inPlace bool) *CPlan {
 	p := &CPlan{n: n}
 	radices, ok := factorize(n)
 	if !ok {
@@ -38,7 +45,7 @@ func NewCPlan(n int) *CPlan {
 	if len(p.stages) > 0 {
 		p.work0 = make([]complex128, n)
 	}
-	if len(p.stages) > 1 {
+	if len(p.stages) > 1 && inPlace {
 		p.work1 = make([]complex128, n)
 	}
 	return p
@@ -87,6 +94,10 @@ func (p *CPlan) transform(dst, src []complex128, inv bool) {
 		return
 	}
 	aliased := &dst[0] == &src[0]
+	if aliased && p.work1 == nil && ns > 1 {
+		// Only an internal plan built without inPlace gets here.
+		p.work1 = make([]complex128, p.n)
+	}
 	in := src
 	if ns == 1 && aliased {
 		copy(p.work0, src)

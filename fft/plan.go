@@ -32,12 +32,12 @@ func NewPlan(n int) *Plan {
 		return p
 	}
 	if n%2 == 1 {
-		p.cp = NewCPlan(n)
+		p.cp = newCPlan(n, true)
 		p.z = make([]complex128, n)
 		return p
 	}
 	h := n / 2
-	p.cp = NewCPlan(h)
+	p.cp = newCPlan(h, false)
 	p.z = make([]complex128, h)
 	p.tw = make([]complex128, h/2+1)
 	for k := range p.tw {

@@ -14,11 +14,11 @@ import "math"
 // (Van Loan, Computational Frameworks for the FFT, 1992, §1.7).
 type stage struct {
 	r, m, s int
-	// tw and twInv hold the twiddles w^(j·p) at [p·(r−1) + j−1] for the
-	// forward and inverse directions.
-	tw, twInv []complex128
-	// root and rootInv hold ω_r^k, k < r, for the generic radix.
-	root, rootInv []complex128
+	// tw holds the forward twiddles w^(j·p) at [p·(r−1) + j−1]; the
+	// inverse pass uses their conjugates (see dir).
+	tw []complex128
+	// root holds the forward ω_r^k, k < r, for the generic radix.
+	root []complex128
 	// a is the generic radix's gather scratch (len r).
 	a []complex128
 }
@@ -28,20 +28,16 @@ type stage struct {
 func newStage(r, m, s int) stage {
 	st := stage{r: r, m: m, s: s}
 	st.tw = make([]complex128, m*(r-1))
-	st.twInv = make([]complex128, m*(r-1))
 	for p := 0; p < m; p++ {
 		for j := 1; j < r; j++ {
 			t := (j * p) % (r * m)
 			st.tw[p*(r-1)+j-1] = expi(-1, t, r*m)
-			st.twInv[p*(r-1)+j-1] = expi(1, t, r*m)
 		}
 	}
 	if r != 2 && r != 3 && r != 4 && r != 5 && r != 8 {
 		st.root = make([]complex128, r)
-		st.rootInv = make([]complex128, r)
 		for k := range r {
 			st.root[k] = expi(-1, k, r)
-			st.rootInv[k] = expi(1, k, r)
 		}
 		st.a = make([]complex128, r)
 	}
@@ -53,7 +49,6 @@ func (st *stage) run(y, x []complex128, inv bool) {
 	tw := st.tw
 	sg := 1.0 // forward: multiplications by −i; inverse: by +i
 	if inv {
-		tw = st.twInv
 		sg = -1
 	}
 	switch st.r {
@@ -62,18 +57,20 @@ func (st *stage) run(y, x []complex128, inv bool) {
 	case 4:
 		radix4(y, x, st.m, st.s, tw, sg)
 	case 2:
-		radix2(y, x, st.m, st.s, tw)
+		radix2(y, x, st.m, st.s, tw, sg)
 	case 3:
 		radix3(y, x, st.m, st.s, tw, sg)
 	case 5:
 		radix5(y, x, st.m, st.s, tw, sg)
 	default:
-		root := st.root
-		if inv {
-			root = st.rootInv
-		}
-		radixGeneric(y, x, st.r, st.m, st.s, tw, root, st.a)
+		radixGeneric(y, x, st.r, st.m, st.s, tw, st.root, st.a, sg)
 	}
+}
+
+// dir returns the twiddle w for the forward direction (sg = 1) and its
+// conjugate for the inverse (sg = −1), so that one table serves both.
+func dir(w complex128, sg float64) complex128 {
+	return complex(real(w), sg*imag(w))
 }
 
 // scale returns c·z for real c without a full complex multiplication.
@@ -106,9 +103,9 @@ func radix4(y, x []complex128, m, s int, tw []complex128, sg float64) {
 			w := tw[3*p : 3*p+3 : 3*p+3]
 			o := y[4*p : 4*p+4 : 4*p+4]
 			o[0] = t0 + t2
-			o[1] = (t1 + t3) * w[0]
-			o[2] = (t0 - t2) * w[1]
-			o[3] = (t1 - t3) * w[2]
+			o[1] = (t1 + t3) * dir(w[0], sg)
+			o[2] = (t0 - t2) * dir(w[1], sg)
+			o[3] = (t1 - t3) * dir(w[2], sg)
 		}
 		return
 	}
@@ -135,7 +132,7 @@ func radix4(y, x []complex128, m, s int, tw []complex128, sg float64) {
 			}
 			continue
 		}
-		w1, w2, w3 := tw[3*p], tw[3*p+1], tw[3*p+2]
+		w1, w2, w3 := dir(tw[3*p], sg), dir(tw[3*p+1], sg), dir(tw[3*p+2], sg)
 		for q := range a0s {
 			a0, a1, a2, a3 := a0s[q], a1s[q], a2s[q], a3s[q]
 			t0, t1 := a0+a2, a0-a2
@@ -148,7 +145,7 @@ func radix4(y, x []complex128, m, s int, tw []complex128, sg float64) {
 	}
 }
 
-func radix2(y, x []complex128, m, s int, tw []complex128) {
+func radix2(y, x []complex128, m, s int, tw []complex128, sg float64) {
 	ms := m * s
 	x0 := x[0*ms : 1*ms]
 	x1 := x[1*ms : 2*ms]
@@ -160,7 +157,7 @@ func radix2(y, x []complex128, m, s int, tw []complex128) {
 			a0, a1 := x0[p], x1[p]
 			o := y[2*p : 2*p+2 : 2*p+2]
 			o[0] = a0 + a1
-			o[1] = (a0 - a1) * tw[p]
+			o[1] = (a0 - a1) * dir(tw[p], sg)
 		}
 		return
 	}
@@ -179,7 +176,7 @@ func radix2(y, x []complex128, m, s int, tw []complex128) {
 			}
 			continue
 		}
-		w := tw[p]
+		w := dir(tw[p], sg)
 		for q := range a0s {
 			a0, a1 := a0s[q], a1s[q]
 			y0[q] = a0 + a1
@@ -205,7 +202,7 @@ func radix3(y, x []complex128, m, s int, tw []complex128, sg float64) {
 		y0 := yb[0*s : 1*s][:len(a0s)]
 		y1 := yb[1*s : 2*s][:len(a0s)]
 		y2 := yb[2*s : 3*s][:len(a0s)]
-		w1, w2 := tw[2*p], tw[2*p+1]
+		w1, w2 := dir(tw[2*p], sg), dir(tw[2*p+1], sg)
 		for q := range a0s {
 			a0, a1, a2 := a0s[q], a1s[q], a2s[q]
 			t := a1 + a2
@@ -248,7 +245,7 @@ func radix5(y, x []complex128, m, s int, tw []complex128, sg float64) {
 		y3 := yb[3*s : 4*s][:len(a0s)]
 		y4 := yb[4*s : 5*s][:len(a0s)]
 		w := tw[4*p : 4*p+4 : 4*p+4]
-		w1, w2, w3, w4 := w[0], w[1], w[2], w[3]
+		w1, w2, w3, w4 := dir(w[0], sg), dir(w[1], sg), dir(w[2], sg), dir(w[3], sg)
 		for q := range a0s {
 			a0 := a0s[q]
 			t1, d1 := a1s[q]+a4s[q], a1s[q]-a4s[q]
@@ -267,7 +264,7 @@ func radix5(y, x []complex128, m, s int, tw []complex128, sg float64) {
 }
 
 // radixGeneric is the direct O(r²) butterfly for a small odd prime r.
-func radixGeneric(y, x []complex128, r, m, s int, tw, root, a []complex128) {
+func radixGeneric(y, x []complex128, r, m, s int, tw, root, a []complex128, sg float64) {
 	ms := m * s
 	for p := range m {
 		w := tw[p*(r-1) : (p+1)*(r-1)]
@@ -289,9 +286,9 @@ func radixGeneric(y, x []complex128, r, m, s int, tw, root, a []complex128) {
 					if jk >= r {
 						jk -= r
 					}
-					sum += a[k] * root[jk]
+					sum += a[k] * dir(root[jk], sg)
 				}
-				out[j*s] = sum * w[j-1]
+				out[j*s] = sum * dir(w[j-1], sg)
 			}
 		}
 	}
@@ -331,13 +328,13 @@ func radix8(y, x []complex128, m, s int, tw []complex128, sg float64) {
 			w := tw[7*p : 7*p+7 : 7*p+7]
 			o := y[8*p : 8*p+8 : 8*p+8]
 			o[0] = t0 + t2
-			o[1] = (u0 + u2) * w[0]
-			o[2] = (t1 + t3) * w[1]
-			o[3] = (u1 + u3) * w[2]
-			o[4] = (t0 - t2) * w[3]
-			o[5] = (u0 - u2) * w[4]
-			o[6] = (t1 - t3) * w[5]
-			o[7] = (u1 - u3) * w[6]
+			o[1] = (u0 + u2) * dir(w[0], sg)
+			o[2] = (t1 + t3) * dir(w[1], sg)
+			o[3] = (u1 + u3) * dir(w[2], sg)
+			o[4] = (t0 - t2) * dir(w[3], sg)
+			o[5] = (u0 - u2) * dir(w[4], sg)
+			o[6] = (t1 - t3) * dir(w[5], sg)
+			o[7] = (u1 - u3) * dir(w[6], sg)
 		}
 		return
 	}
@@ -350,7 +347,8 @@ func radix8(y, x []complex128, m, s int, tw []complex128, sg float64) {
 		y0, y1, y2, y3 := yb[0*s : 1*s][:len(x0)], yb[1*s : 2*s][:len(x0)], yb[2*s : 3*s][:len(x0)], yb[3*s : 4*s][:len(x0)]
 		y4, y5, y6, y7 := yb[4*s : 5*s][:len(x0)], yb[5*s : 6*s][:len(x0)], yb[6*s : 7*s][:len(x0)], yb[7*s : 8*s][:len(x0)]
 		w := tw[7*p : 7*p+7 : 7*p+7]
-		w1, w2, w3, w4, w5, w6, w7 := w[0], w[1], w[2], w[3], w[4], w[5], w[6]
+		w1, w2, w3, w4 := dir(w[0], sg), dir(w[1], sg), dir(w[2], sg), dir(w[3], sg)
+		w5, w6, w7 := dir(w[4], sg), dir(w[5], sg), dir(w[6], sg)
 		for q := range x0 {
 			a0, a1, a2, a3 := x0[q], x1[q], x2[q], x3[q]
 			a4, a5, a6, a7 := x4[q], x5[q], x6[q], x7[q]
