@@ -32,8 +32,10 @@ type Peak struct {
 // d ∈ [0, ½] towards the larger neighbour solves G(1−d)/G(d) = ratio of
 // the neighbour to the peak (by bisection), and the amplitude is the bin
 // value divided by G(d). For an isolated tone this is exact up to O(1/n)
-// and the window's far leakage: TestPeakFinderTones measures 0.1 % in
-// amplitude and 0.002 bin in position with Hann. A PeakFinder keeps
+// and the leakage of other components: TestPeakFinderTones measures
+// errors below 1e-6 bin and 1e-6 relative amplitude for three tones with
+// Hann or Blackman-Harris at n = 4096, 4e-4 bin and 8e-5 with Hamming.
+// Noise adds its own error. A PeakFinder keeps
 // scratch that grows to the longest spectrum seen and belongs to one
 // goroutine.
 type PeakFinder struct {
