@@ -76,6 +76,7 @@ for kw in (
     dict(nperseg=256),
     dict(nperseg=256, scaling="spectrum"),
     dict(nperseg=256, average="median"),
+    dict(nperseg=256, noverlap=0, average="median"),  # 16 segments: even median
     dict(nperseg=255, noverlap=100, window="flattop"),
     dict(nperseg=512, noverlap=0, detrend=False, window="hamming", scaling="spectrum"),
     dict(nperseg=300, noverlap=299 // 2 + 70, average="median", window="blackmanharris"),
