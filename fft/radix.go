@@ -34,7 +34,7 @@ func newStage(r, m, s int) stage {
 			st.tw[p*(r-1)+j-1] = expi(-1, t, r*m)
 		}
 	}
-	if r != 2 && r != 3 && r != 4 && r != 5 && r != 8 {
+	if r != 2 && r != 3 && r != 4 && r != 5 {
 		st.root = make([]complex128, r)
 		for k := range r {
 			st.root[k] = expi(-1, k, r)
@@ -52,8 +52,6 @@ func (st *stage) run(y, x []complex128, inv bool) {
 		sg = -1
 	}
 	switch st.r {
-	case 8:
-		radix8(y, x, st.m, st.s, tw, sg)
 	case 4:
 		radix4(y, x, st.m, st.s, tw, sg)
 	case 2:
@@ -290,86 +288,6 @@ func radixGeneric(y, x []complex128, r, m, s int, tw, root, a []complex128, sg f
 				}
 				out[j*s] = sum * dir(w[j-1], sg)
 			}
-		}
-	}
-}
-
-// rsqrt2 is 1/√2, the magnitude of the components of ω_8.
-const rsqrt2 = 0.70710678118654752440084436210484903928483593768847
-
-// radix8 is the radix-8 pass: a radix-2 split into two radix-4 butterflies,
-// y_(2j) = DFT4(a_k + a_(k+4))_j and y_(2j+1) = DFT4((a_k − a_(k+4))·ω_8^k)_j.
-// Three of its passes replace four and a half radix-4 ones.
-func radix8(y, x []complex128, m, s int, tw []complex128, sg float64) {
-	ms := m * s
-	var xs [8][]complex128
-	for k := range xs {
-		xs[k] = x[k*ms : (k+1)*ms]
-	}
-	if s == 1 {
-		x0 := xs[0]
-		x1, x2, x3 := xs[1][:len(x0)], xs[2][:len(x0)], xs[3][:len(x0)]
-		x4, x5, x6, x7 := xs[4][:len(x0)], xs[5][:len(x0)], xs[6][:len(x0)], xs[7][:len(x0)]
-		y = y[:8*len(x0)]
-		tw = tw[:7*len(x0)]
-		for p := range x0 {
-			a0, a1, a2, a3 := x0[p], x1[p], x2[p], x3[p]
-			a4, a5, a6, a7 := x4[p], x5[p], x6[p], x7[p]
-			b0, b1, b2, b3 := a0+a4, a1+a5, a2+a6, a3+a7
-			d1, d3 := a1-a5, a3-a7
-			c0 := a0 - a4
-			c1 := scale(rsqrt2, d1+mulNegI(d1, sg))
-			c2 := mulNegI(a2-a6, sg)
-			c3 := scale(rsqrt2, mulNegI(d3, sg)-d3)
-			t0, t1 := b0+b2, b0-b2
-			t2, t3 := b1+b3, mulNegI(b1-b3, sg)
-			u0, u1 := c0+c2, c0-c2
-			u2, u3 := c1+c3, mulNegI(c1-c3, sg)
-			w := tw[7*p : 7*p+7 : 7*p+7]
-			o := y[8*p : 8*p+8 : 8*p+8]
-			o[0] = t0 + t2
-			o[1] = (u0 + u2) * dir(w[0], sg)
-			o[2] = (t1 + t3) * dir(w[1], sg)
-			o[3] = (u1 + u3) * dir(w[2], sg)
-			o[4] = (t0 - t2) * dir(w[3], sg)
-			o[5] = (u0 - u2) * dir(w[4], sg)
-			o[6] = (t1 - t3) * dir(w[5], sg)
-			o[7] = (u1 - u3) * dir(w[6], sg)
-		}
-		return
-	}
-	for p := range m {
-		b := p * s
-		x0 := xs[0][b : b+s]
-		x1, x2, x3 := xs[1][b : b+s][:len(x0)], xs[2][b : b+s][:len(x0)], xs[3][b : b+s][:len(x0)]
-		x4, x5, x6, x7 := xs[4][b : b+s][:len(x0)], xs[5][b : b+s][:len(x0)], xs[6][b : b+s][:len(x0)], xs[7][b : b+s][:len(x0)]
-		yb := y[8*b : 8*b+8*s]
-		y0, y1, y2, y3 := yb[0*s : 1*s][:len(x0)], yb[1*s : 2*s][:len(x0)], yb[2*s : 3*s][:len(x0)], yb[3*s : 4*s][:len(x0)]
-		y4, y5, y6, y7 := yb[4*s : 5*s][:len(x0)], yb[5*s : 6*s][:len(x0)], yb[6*s : 7*s][:len(x0)], yb[7*s : 8*s][:len(x0)]
-		w := tw[7*p : 7*p+7 : 7*p+7]
-		w1, w2, w3, w4 := dir(w[0], sg), dir(w[1], sg), dir(w[2], sg), dir(w[3], sg)
-		w5, w6, w7 := dir(w[4], sg), dir(w[5], sg), dir(w[6], sg)
-		for q := range x0 {
-			a0, a1, a2, a3 := x0[q], x1[q], x2[q], x3[q]
-			a4, a5, a6, a7 := x4[q], x5[q], x6[q], x7[q]
-			b0, b1, b2, b3 := a0+a4, a1+a5, a2+a6, a3+a7
-			d1, d3 := a1-a5, a3-a7
-			c0 := a0 - a4
-			c1 := scale(rsqrt2, d1+mulNegI(d1, sg))
-			c2 := mulNegI(a2-a6, sg)
-			c3 := scale(rsqrt2, mulNegI(d3, sg)-d3)
-			t0, t1 := b0+b2, b0-b2
-			t2, t3 := b1+b3, mulNegI(b1-b3, sg)
-			u0, u1 := c0+c2, c0-c2
-			u2, u3 := c1+c3, mulNegI(c1-c3, sg)
-			y0[q] = t0 + t2
-			y1[q] = (u0 + u2) * w1
-			y2[q] = (t1 + t3) * w2
-			y3[q] = (u1 + u3) * w3
-			y4[q] = (t0 - t2) * w4
-			y5[q] = (u0 - u2) * w5
-			y6[q] = (t1 - t3) * w6
-			y7[q] = (u1 - u3) * w7
 		}
 	}
 }

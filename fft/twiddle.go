@@ -17,17 +17,12 @@ func expi(sign float64, t, n int) complex128 {
 	return complex(c, sign*s)
 }
 
-// factorize splits n into the radices of the mixed-radix passes: radix 8 as
-// often as possible (fewest passes over memory), then at most one radix 4
-// or 2, then 3, 5 and the remaining
+// factorize splits n into the radices of the mixed-radix passes: radix 4 as
+// often as possible, then at most one radix 2, then 3, 5 and the remaining
 // odd primes in increasing order. ok is false if a prime factor exceeds
 // maxDirectRadix (the caller then uses Bluestein's algorithm).
 func factorize(n int) (radices []int, ok bool) {
-	for n%8 == 0 {
-		radices = append(radices, 8)
-		n /= 8
-	}
-	if n%4 == 0 {
+	for n%4 == 0 {
 		radices = append(radices, 4)
 		n /= 4
 	}
