@@ -7,9 +7,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/windpm/windpm/reports/atomicfile"
 
 	"gopkg.in/yaml.v3"
 )
@@ -527,47 +528,15 @@ func MarshalAssets(a *Assets) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteAssets validates a and writes it to path as YAML, atomically (a
-// temporary file in the same folder, then rename).
+// WriteAssets validates a and writes it to path as YAML, atomically (see
+// atomicfile.Write).
 func WriteAssets(path string, a *Assets) error {
 	data, err := MarshalAssets(a)
-	if err == nil {
-		err = writeFileAtomic(path, data)
-	}
 	if err != nil {
 		return &FileError{Path: path, Err: err}
 	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it
-// and renames it over path, so that path is either old or complete.
-func writeFileAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	})
 }

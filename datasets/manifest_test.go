@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/windpm/windpm/datasets/sharedtest"
 )
 
 type manifestExpected struct {
@@ -202,32 +204,10 @@ func TestManifestApplyDoesNotAlias(t *testing.T) {
 	}
 }
 
-// repoRoot returns the folder holding go.mod above the working directory.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
 // TestCWRUCatalogManifest reads the CWRU catalog (shared data) as a
 // manifest; the expected values are from its README.
 func TestCWRUCatalogManifest(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "..", "shared", "data", "cwru", "catalog.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("../shared/data/cwru/catalog.csv not found: ", err)
-	}
+	path := sharedtest.Path(t, "cwru/catalog.csv")
 	if ok, err := IsManifest(path); err != nil || !ok {
 		t.Errorf("IsManifest(catalog.csv) = %v, %v", ok, err)
 	}

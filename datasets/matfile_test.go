@@ -12,41 +12,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/windpm/windpm/datasets/sharedtest"
+
 	"github.com/windpm/windpm/datasets/mat"
 )
 
 // matFixture returns the path of a fixture written by testdata/mat/gen.py.
 func matFixture(name string) string { return filepath.Join("testdata", "mat", name) }
 
-// matSharedData returns ../shared/data/<rel> seen from the repository root,
-// or skips the test when it is absent.
-func matSharedData(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/data/%s not found: %v", rel, err)
-	}
-	return p
-}
-
 // TestReadMATCWRU reads every file of the CWRU catalog as the catalog (a
 // capture manifest) describes it and checks the sample count and rpm.
 func TestReadMATCWRU(t *testing.T) {
-	dir := matSharedData(t, "cwru/catalog.csv")
+	dir := sharedtest.Path(t, "cwru/catalog.csv")
 	f, err := os.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +72,7 @@ func TestReadMATCWRU(t *testing.T) {
 // TestReadMATCWRU97 checks record 97's DE channel against scipy's reading
 // (testdata/mat/cwru97.json) and the README's statistics table.
 func TestReadMATCWRU97(t *testing.T) {
-	path := matSharedData(t, "cwru/97.mat")
+	path := sharedtest.Path(t, "cwru/97.mat")
 	var ref struct {
 		Channel  string    `json:"channel"`
 		Samples  int       `json:"samples"`
@@ -291,7 +268,7 @@ func TestReadMATErrors(t *testing.T) {
 
 // BenchmarkReadMATCWRU reads the DE channel of a CWRU file as the CLI does.
 func BenchmarkReadMATCWRU(b *testing.B) {
-	path := matSharedData(b, "cwru/105.mat")
+	path := sharedtest.Path(b, "cwru/105.mat")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Read(path, Options{Channel: "DE", RateHz: 12000}); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/windpm/windpm/datasets/sharedtest"
 )
 
 // runCLI runs windpm in-process with args and returns what it printed and
@@ -19,17 +21,6 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), code
-}
-
-// cwruDir returns ../shared/data/cwru relative to the repository root, or
-// skips the test when it is absent.
-func cwruDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "cwru")
-	if _, err := os.Stat(filepath.Join(dir, "catalog.csv")); err != nil {
-		t.Skipf("../shared/data/cwru not found (%v): the real CWRU recordings are not beside this checkout", err)
-	}
-	return dir
 }
 
 func TestExitCodes(t *testing.T) {
@@ -63,7 +54,7 @@ func TestInterruptedExits130(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	dir := cwruDir(t)
+	dir := sharedtest.Path(t, "cwru")
 	code := run(ctx, []string{"inspect", "--rate", "12000", filepath.Join(dir, "105.mat")}, &out, &errb)
 	if code != 130 {
 		t.Errorf("exit %d, want 130 (stderr %q)", code, errb.String())
@@ -73,7 +64,7 @@ func TestInterruptedExits130(t *testing.T) {
 // Every file of the CWRU catalog gives the catalog's sample count and, where
 // the file stores one, its rpm (Done-when of the Foundation issue).
 func TestInspectCWRUCatalog(t *testing.T) {
-	dir := cwruDir(t)
+	dir := sharedtest.Path(t, "cwru")
 	f, err := os.Open(filepath.Join(dir, "catalog.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +123,7 @@ func TestInspectCWRUCatalog(t *testing.T) {
 
 // The catalog read as a manifest gives every file with its own rate.
 func TestInspectCatalogAsManifest(t *testing.T) {
-	dir := cwruDir(t)
+	dir := sharedtest.Path(t, "cwru")
 	stdout, stderr, code := runCLI(t, "inspect", "--json", "--peaks", "0", "--channel", "DE", filepath.Join(dir, "catalog.csv"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -162,7 +153,7 @@ func TestInspectCatalogAsManifest(t *testing.T) {
 // The envelope spectrum's largest peak between 100 and 500 Hz sits at the
 // fault's defect frequency or its second harmonic (Done-when).
 func TestSpectrumEnvelopeFindsDefects(t *testing.T) {
-	dir := cwruDir(t)
+	dir := sharedtest.Path(t, "cwru")
 	cases := []struct {
 		file   string
 		defect float64 // Hz at the file's rpm: 6205 orders × shaft rate
@@ -212,7 +203,7 @@ func TestSpectrumEnvelopeFindsDefects(t *testing.T) {
 // A bad file is named on one line and gives exit 1 alone, 3 beside a good
 // one; no output is left half-written.
 func TestBadFiles(t *testing.T) {
-	dir := cwruDir(t)
+	dir := sharedtest.Path(t, "cwru")
 	tmp := t.TempDir()
 	bad := filepath.Join(tmp, "broken.mat")
 	good, _ := os.ReadFile(filepath.Join(dir, "105.mat"))

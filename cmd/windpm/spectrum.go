@@ -12,6 +12,7 @@ import (
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/fft"
 	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 type spectrumOptions struct {
@@ -204,7 +205,7 @@ func runSpectrum(cmd *cobra.Command, path string, o *spectrumOptions) error {
 	case "":
 		return writeSpectrumCSV(cmd.OutOrStdout(), spec, o.minHz, maxHz)
 	case ".csv":
-		if err := reports.WriteAtomic(o.out, func(w io.Writer) error { return writeSpectrumCSV(w, spec, o.minHz, maxHz) }); err != nil {
+		if err := atomicfile.Write(o.out, func(w io.Writer) error { return writeSpectrumCSV(w, spec, o.minHz, maxHz) }); err != nil {
 			return err
 		}
 	default:

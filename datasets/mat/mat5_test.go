@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/windpm/windpm/datasets/sharedtest"
 )
 
 // fixtureDir holds the fixtures written by gen.py (see its doc string).
@@ -259,7 +261,7 @@ func TestDecodeTruncations(t *testing.T) {
 // TestDecodeCWRU checks the quirks of the CWRU files listed in their
 // README: big column vectors of miDOUBLE and an RPM stored as miUINT16.
 func TestDecodeCWRU(t *testing.T) {
-	path := cwruFile(t, "105.mat")
+	path := sharedtest.Path(t, "cwru/105.mat")
 	f, err := ReadFile(path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -280,31 +282,6 @@ func TestDecodeCWRU(t *testing.T) {
 	if !strings.HasPrefix(f.Header, "MATLAB 5.0 MAT-file, Platform: PCWIN") {
 		t.Errorf("header %q", f.Header)
 	}
-}
-
-// cwruFile returns ../shared/data/cwru/name seen from the repository root,
-// or skips.
-func cwruFile(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "cwru", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/data/cwru/%s not found: %v", name, err)
-	}
-	return p
 }
 
 // FuzzDecode decodes arbitrary bytes under tight limits; it must never
@@ -358,7 +335,7 @@ func FuzzDecode(f *testing.F) {
 
 // BenchmarkDecodeCWRU decodes all variables of a CWRU file (about 3 MB).
 func BenchmarkDecodeCWRU(b *testing.B) {
-	path := cwruFile(b, "105.mat")
+	path := sharedtest.Path(b, "cwru/105.mat")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)

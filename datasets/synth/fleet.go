@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"math/rand/v2"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/windpm/windpm/reports/atomicfile"
 
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/datasets/wav"
@@ -634,27 +637,12 @@ func (c *Config) assets() *datasets.Assets {
 	return a
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path, so that path is either absent, old or complete.
+// writeFileAtomic writes data to path atomically but without a sync to
+// disk: a fleet is made again in seconds, and a thousand syncs would
+// dominate the run (see atomicfile.WriteUnsynced).
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	return atomicfile.WriteUnsynced(path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	})
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // maxDataBytes is the largest data chunk a RIFF file can describe: the
@@ -172,38 +172,10 @@ func pcmCode(v float64, bits int) int64 {
 	return int64(x)
 }
 
-// WriteFile writes a WAV file at path as Write does, atomically: the file
-// is written to a temporary file in the same folder and renamed over path
-// only when complete, so an error never leaves a half-written file.
-func WriteFile(path string, rateHz int, format Format, channels ...[]float64) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("wav: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := Write(tmp, rateHz, format, channels...); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("wav: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("wav: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("wav: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("wav: %w", err)
-	}
-	return nil
+// WriteFile writes a WAV file at path as Write does, atomically (see
+// atomicfile.Write): an error never leaves a half-written file.
+func WriteFile(path string, rateHz int, format Format, channels ...[]float64) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return Write(w, rateHz, format, channels...)
+	})
 }

@@ -1,4 +1,4 @@
-package reports
+package atomicfile
 
 import (
 	"errors"
@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-func TestWriteAtomic(t *testing.T) {
+func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	if err := WriteAtomic(path, func(w io.Writer) error {
+	if err := Write(path, func(w io.Writer) error {
 		_, err := io.WriteString(w, "a,b\n")
 		return err
 	}); err != nil {
@@ -24,7 +24,7 @@ func TestWriteAtomic(t *testing.T) {
 
 	// A failing writer leaves the old file and no temporary file.
 	boom := errors.New("boom")
-	err = WriteAtomic(path, func(w io.Writer) error {
+	err = Write(path, func(w io.Writer) error {
 		io.WriteString(w, "partial")
 		return boom
 	})
@@ -41,13 +41,30 @@ func TestWriteAtomic(t *testing.T) {
 	}
 }
 
-func TestWriteAtomicMissingFolder(t *testing.T) {
+func TestWriteMissingFolder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no", "such", "out.csv")
-	err := WriteAtomic(path, func(w io.Writer) error { return nil })
+	err := Write(path, func(w io.Writer) error { return nil })
 	if err == nil {
 		t.Fatal("want an error for a missing folder")
 	}
 	if want := path + ": no such file or directory"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+func TestWriteUnsynced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.bin")
+	if err := WriteUnsynced(path, func(w io.Writer) error {
+		_, err := w.Write([]byte{1, 2, 3})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); len(b) != 3 {
+		t.Errorf("read back %v", b)
+	}
+	st, _ := os.Stat(path)
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
 	}
 }

@@ -1,4 +1,7 @@
-package reports
+// Package atomicfile writes output files atomically: a reader sees the old
+// file or the complete new one, never a part, and a failed or interrupted
+// write leaves nothing behind. Every windpm output goes through it.
+package atomicfile
 
 import (
 	"bufio"
@@ -9,12 +12,26 @@ import (
 	"path/filepath"
 )
 
-// WriteAtomic creates or replaces the file at path with what write writes,
-// so that readers see either the old file or the complete new one, never a
+// Write creates or replaces the file at path with what write writes, so
+// that readers see either the old file or the complete new one, never a
 // part: write goes to a temporary file in the same folder, which is synced
-// and renamed into place only when write and the flush succeed. On any
-// error the temporary file is removed and path is left as it was.
-func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
+// to disk and renamed into place only when write and the flush succeed. On
+// any error the temporary file is removed and path is left as it was.
+// Errors name path.
+func Write(path string, write func(w io.Writer) error) error {
+	return writeFile(path, write, true)
+}
+
+// WriteUnsynced is Write without the sync to disk before the rename: still
+// never a partial file for a reader or after a crash of the process, but
+// after a power cut the file may be empty. It is for bulk outputs that can
+// be made again (a synthetic fleet), where a thousand syncs would dominate
+// the run time.
+func WriteUnsynced(path string, write func(w io.Writer) error) error {
+	return writeFile(path, write, false)
+}
+
+func writeFile(path string, write func(w io.Writer) error, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -34,8 +51,10 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	if sync {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
