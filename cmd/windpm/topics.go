@@ -29,15 +29,17 @@ func newEnvironmentTopic() *cobra.Command {
 	return &cobra.Command{
 		Use:   "environment",
 		Short: "Environment variables windpm reads",
-		Long: `windpm reads no configuration from the environment except:
+		Long: `windpm takes its configuration from flags (see 'windpm COMMAND --help'),
+not from the environment. The variables that change what it does are:
 
-  NO_COLOR    when set (to anything), no colour in terminal output
-  TMPDIR      where temporary files go that are not written beside an
-              output (outputs themselves are written beside their final
-              name and renamed)
-  GOMAXPROCS  the number of CPUs the Go runtime uses; --jobs defaults to it
+  GOMAXPROCS  the number of CPUs windpm uses; --jobs 0 (the default where
+              a command is parallel) means one worker per CPU
+  GOGC, GOMEMLIMIT
+              the Go runtime's garbage collector settings, for tuning
+              memory use on small machines
 
-Everything else is a flag: see 'windpm COMMAND --help'. windpm never
-downloads anything at run time.`,
+Output files are written beside their final name and renamed into place,
+never through TMPDIR. windpm downloads nothing at run time and works
+offline.`,
 	}
 }
