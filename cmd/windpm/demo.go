@@ -223,9 +223,9 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 	for _, f := range figures {
 		fmt.Fprintf(stdout, "  %s\n", f)
 	}
-	fmt.Fprintf(stdout, "\nGround truth: %s\nNext: windpm inspect %s\n      windpm spectrum --envelope --bpfo %g --rpm %.0f --out env.svg %s\n",
-		filepath.Join(o.out, "truth.json"), filepath.Join(fleetDir, "manifest.csv"),
-		truthSensorBPFO(truth, "gbx_hss"), groups[order[0]].last.RPM, groups[synth.TurbineID(0)+"/gbx_hss"].last.Path)
+	faulty := groups[synth.TurbineID(0)+"/gbx_hss"].last
+	fmt.Fprintf(stdout, "\nGround truth: %s\nNext: windpm inspect %s\n      windpm spectrum --envelope --bpfo %g --rpm %g --out env.svg %s\n",
+		filepath.Join(o.out, "truth.json"), faulty.Path, truthSensorBPFO(truth, "gbx_hss"), faulty.RPM, faulty.Path)
 	return nil
 }
 
