@@ -38,7 +38,7 @@ func newBluestein(n int) *bluestein {
 			b[m-k] = c
 		}
 	}
-	bl.sub.Forward(b, b)
+	bl.sub.forward(b, b)
 	// Fold the 1/m of the inverse transform into the kernel.
 	for k := range b {
 		b[k] = scale(1/float64(m), b[k])
@@ -67,20 +67,25 @@ func (bl *bluestein) transform(dst, src []complex128, inv bool) {
 		}
 	}
 	clear(a[n:])
-	bl.sub.Forward(a, a)
+	bl.sub.forward(a, a)
 	bhat := bl.bhat[:len(a)]
 	for k := range a {
 		a[k] *= bhat[k]
 	}
-	bl.sub.transform(a, a, true)
+	// The inverse transform of the product, as a forward transform read
+	// backwards (IDFT(y)_k = DFT(y)_(−k mod m)/m; 1/m is in bhat).
+	bl.sub.forward(a, a)
+	m := bl.m
 	dst = dst[:n]
+	dst[0] = a[0] * chirp[0]
 	if inv {
-		for k, w := range chirp {
-			dst[k] = conj(a[k] * w)
+		dst[0] = conj(dst[0])
+	}
+	for k := 1; k < n; k++ {
+		v := a[m-k] * chirp[k]
+		if inv {
+			v = conj(v)
 		}
-	} else {
-		for k, w := range chirp {
-			dst[k] = a[k] * w
-		}
+		dst[k] = v
 	}
 }

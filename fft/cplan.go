@@ -63,7 +63,7 @@ func (p *CPlan) Forward(dst, src []complex128) {
 	if len(dst) != p.n || len(src) != p.n {
 		panic("fft: CPlan.Forward length mismatch")
 	}
-	p.transform(dst, src, false)
+	p.forward(dst, src)
 }
 
 // Inverse computes the inverse transform including the 1/n factor,
@@ -75,17 +75,30 @@ func (p *CPlan) Inverse(dst, src []complex128) {
 	if len(dst) != p.n || len(src) != p.n {
 		panic("fft: CPlan.Inverse length mismatch")
 	}
-	p.transform(dst, src, true)
-	s := 1 / float64(p.n)
-	for i, v := range dst {
-		dst[i] = complex(s*real(v), s*imag(v))
+	if p.blue != nil {
+		p.blue.transform(dst, src, true)
+		scaleSlice(1/float64(p.n), dst)
+		return
+	}
+	p.forward(dst, src)
+	// IDFT(x)_j = DFT(x)_(−j mod n)/n: reverse dst[1:] while scaling.
+	n, s := p.n, 1/float64(p.n)
+	dst[0] = scale(s, dst[0])
+	for j := 1; j <= n/2; j++ {
+		dst[j], dst[n-j] = scale(s, dst[n-j]), scale(s, dst[j])
 	}
 }
 
-// transform is the unnormalised transform in either direction.
-func (p *CPlan) transform(dst, src []complex128, inv bool) {
+func scaleSlice(s float64, x []complex128) {
+	for i, v := range x {
+		x[i] = scale(s, v)
+	}
+}
+
+// forward is the unnormalised forward transform; dst may alias src.
+func (p *CPlan) forward(dst, src []complex128) {
 	if p.blue != nil {
-		p.blue.transform(dst, src, inv)
+		p.blue.transform(dst, src, false)
 		return
 	}
 	ns := len(p.stages)
@@ -124,7 +137,7 @@ func (p *CPlan) transform(dst, src []complex128, inv bool) {
 				out = p.work0
 			}
 		}
-		p.stages[i].run(out, in, inv)
+		p.stages[i].run(out, in)
 		in = out
 	}
 }

@@ -72,7 +72,7 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 		return
 	}
 	h := n / 2
-	p.cp.transform(dst[:h], complexView(src), false)
+	p.cp.forward(dst[:h], complexView(src))
 	// With E and O the transforms of the even and odd samples,
 	// Z_k = E_k + i·O_k, E_k = (Z_k + conj Z_(h−k))/2,
 	// O_k = −i·(Z_k − conj Z_(h−k))/2, X_k = E_k + W^k·O_k and
@@ -84,7 +84,7 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 	for k := 1; k <= h/2; k++ {
 		zk, zc := dst[k], conj(dst[h-k])
 		e := scale(0.5, zk+zc)
-		o := mulNegI(zk-zc, 0.5)
+		o := scale(0.5, mulNegI(zk-zc))
 		wo := tw[k] * o
 		dst[k] = e + wo
 		dst[h-k] = conj(e - wo)
@@ -105,15 +105,18 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 		dst[0] = real(src[0])
 		return
 	case n%2 == 1:
+		// The Hermitian extension Z, stored backwards (z_k = Z_(−k mod n)),
+		// so that a forward transform gives the inverse.
 		z := p.z
 		z[0] = complex(real(src[0]), 0)
 		for k := 1; k < len(src); k++ {
-			z[k] = src[k]
-			z[n-k] = conj(src[k])
+			z[n-k] = src[k]
+			z[k] = conj(src[k])
 		}
-		p.cp.Inverse(z, z)
+		p.cp.forward(z, z)
+		s := 1 / float64(n)
 		for j := range dst {
-			dst[j] = real(z[j])
+			dst[j] = s * real(z[j])
 		}
 		return
 	}
@@ -121,8 +124,9 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	z := p.z[:h]
 	// Rebuild Z_k = E_k + i·O_k from X: E_k = (X_k + conj X_(h−k))/2,
 	// O_k = conj(W^k)·(X_k − conj X_(h−k))/2, and for the partner
-	// Z_(h−k) = conj E_k + i·conj O_k. The 1/n factor (1/2 here, 1/h in
-	// the complex inverse) is folded in.
+	// Z_(h−k) = conj E_k + i·conj O_k. The 1/n factor (1/2 for E and O, 1/h
+	// for the complex inverse) is folded in, and Z is stored backwards
+	// (z_k = Z_(−k mod h)) so that a forward transform gives the inverse.
 	c := 0.5 / float64(h)
 	x0, xh := real(src[0]), real(src[h])
 	z[0] = complex(c*(x0+xh), c*(x0-xh))
@@ -132,10 +136,10 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 		e := scale(c, xk+xc)
 		o := conj(tw[k]) * scale(c, xk-xc)
 		io := complex(-imag(o), real(o))
-		z[k] = e + io
-		z[h-k] = conj(e) + complex(imag(o), real(o))
+		z[h-k] = e + io
+		z[k] = conj(e) + complex(imag(o), real(o))
 	}
-	p.cp.transform(complexView(dst), z, true)
+	p.cp.forward(complexView(dst), z)
 }
 
 // complexView reinterprets x (of even length) as the len(x)/2 complex values
