@@ -14,6 +14,9 @@ import (
 type Source struct {
 	Path  string
 	Entry *ManifestEntry
+	// Manifest is the manifest Entry belongs to, nil for a file named
+	// directly or found in a folder.
+	Manifest *Manifest
 }
 
 // Read reads the source's captures; see ManifestEntry.Read for what a
@@ -29,7 +32,7 @@ func (s Source) Read(opts Options) ([]Capture, error) {
 func (m *Manifest) Sources() []Source {
 	out := make([]Source, len(m.Entries))
 	for i := range m.Entries {
-		out[i] = Source{Path: m.Entries[i].Path, Entry: &m.Entries[i]}
+		out[i] = Source{Path: m.Entries[i].Path, Entry: &m.Entries[i], Manifest: m}
 	}
 	return out
 }
@@ -134,4 +137,41 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// MetaColumnsOf returns the metadata columns of the manifests srcs came
+// from, in the order they first appear. A column that two manifests type
+// differently takes the wider type: integer and float make float, and
+// anything with string makes string.
+func MetaColumnsOf(srcs []Source) []MetaColumn {
+	var cols []MetaColumn
+	index := map[string]int{}
+	seen := map[*Manifest]bool{}
+	for _, s := range srcs {
+		if s.Manifest == nil || seen[s.Manifest] {
+			continue
+		}
+		seen[s.Manifest] = true
+		for _, c := range s.Manifest.MetaColumns {
+			i, ok := index[c.Name]
+			if !ok {
+				index[c.Name] = len(cols)
+				cols = append(cols, c)
+				continue
+			}
+			cols[i].Kind = widerKind(cols[i].Kind, c.Kind)
+		}
+	}
+	return cols
+}
+
+func widerKind(a, b MetaKind) MetaKind {
+	switch {
+	case a == b:
+		return a
+	case a == MetaString || b == MetaString:
+		return MetaString
+	default: // integer and float
+		return MetaFloat
+	}
 }

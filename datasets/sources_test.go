@@ -44,3 +44,14 @@ func TestSources(t *testing.T) {
 		t.Error("want an error for a missing input")
 	}
 }
+
+func TestMetaColumnsOf(t *testing.T) {
+	a := &Manifest{MetaColumns: []MetaColumn{{"load", MetaInteger}, {"site", MetaString}}}
+	b := &Manifest{MetaColumns: []MetaColumn{{"load", MetaFloat}, {"depth", MetaInteger}, {"site", MetaInteger}}}
+	srcs := []Source{{Path: "x"}, {Manifest: a}, {Manifest: b}, {Manifest: a}}
+	got := MetaColumnsOf(srcs)
+	want := []MetaColumn{{"load", MetaFloat}, {"site", MetaString}, {"depth", MetaInteger}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MetaColumnsOf = %v, want %v", got, want)
+	}
+}
