@@ -1,10 +1,146 @@
 package features
 
-// TEMPORARY: the orders feature group is being written.
-type orderGroup struct{}
+import (
+	"fmt"
+	"math"
+
+	"github.com/windpm/windpm/fft"
+)
+
+// lineSpectrum computes the amplitude spectrum of a whole capture with
+// ComputeSpectrum's conventions (mean removed, periodic Hann window,
+// peak scaling: a tone of amplitude A centred on a bin reads A), keeping
+// its analyser and buffers for the last capture length.
+type lineSpectrum struct {
+	amp *fft.AmplitudeSpectrum
+	buf []float64
+	s   Spectrum
+}
+
+// compute returns the spectrum of x at rateHz; it stays valid until the
+// next call.
+func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
+	n := len(x)
+	if l.amp == nil || l.amp.Len() != n {
+		a, err := fft.NewAmplitudeSpectrum(n, fft.Hann)
+		if err != nil {
+			return nil, err
+		}
+		l.amp = a
+		l.buf = make([]float64, n)
+		l.s = Spectrum{FreqHz: make([]float64, n/2+1), Amplitude: make([]float64, n/2+1), Window: fft.Hann}
+	}
+	fft.BinFrequencies(l.s.FreqHz, n, rateHz)
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	mu := sum / float64(n)
+	for i, v := range x {
+		l.buf[i] = v - mu
+	}
+	l.amp.Compute(l.s.Amplitude, l.buf)
+	return &l.s, nil
+}
+
+// orderTolerance returns the half-width in hertz of the search window of a
+// line at freqHz: ±2 % of the line frequency (speed wander within a
+// capture; the ±1–2 % slip of Randall & Antoni 2011 §2.1), but at least
+// ±2 bins, the main lobe of the Hann window.
+func orderTolerance(freqHz, binHz float64) float64 {
+	return math.Max(0.02*freqHz, 2*binHz)
+}
+
+// OrderBands are the edges, in orders of the reference shaft speed, of the
+// order-normalised energy fractions: octaves 0–1, 1–2, 2–4, … 128–256×.
+var OrderBands = []float64{0, 1, 2, 4, 8, 16, 32, 64, 128, 256}
+
+// orderHarmonics is the number of shaft harmonics whose amplitude is a
+// column.
+const orderHarmonics = 3
+
+// orderGroup computes shaft-order features when the speed is known
+// (Kinematics.RPM > 0; otherwise every column is NaN), on the Hann
+// amplitude spectrum A_k of the whole capture (lineSpectrum), f_s = rpm/60:
+//
+//	order_hx           max A_k within ±orderTolerance of h·f_s (h = 1, 2, 3)
+//	order_energy_a_bx  Σ_{a·f_s ≤ f_k < b·f_s} P_k / Σ_{k≥1} P_k
+//
+// with P_k = A_k²/2 (A_k² at Nyquist) the power of bin k, DC left out.
+// The fractions depend on the spectrum's shape relative to the shaft speed,
+// not on the speed or the level, so they transfer across operating points;
+// they sum to less than 1 when energy lies above 256× or above the last
+// band that fits below Nyquist. A line or band above Nyquist is NaN.
+type orderGroup struct{ spec lineSpectrum }
 
 func newOrderGroup() *orderGroup { return &orderGroup{} }
 
-func (g *orderGroup) columns() []Column { return nil }
+var orderColumns = func() []Column {
+	var cols []Column
+	for h := 1; h <= orderHarmonics; h++ {
+		cols = append(cols, Column{fmt.Sprintf("order_%dx", h), SignalUnit,
+			fmt.Sprintf("largest Hann amplitude-spectrum bin within ±max(2 %%, 2 bins) of %d× shaft speed (peak amplitude of the line)", h)})
+	}
+	for i := 0; i+1 < len(OrderBands); i++ {
+		lo, hi := OrderBands[i], OrderBands[i+1]
+		cols = append(cols, Column{fmt.Sprintf("order_energy_%g_%gx", lo, hi), "",
+			fmt.Sprintf("fraction of the spectrum's power (bins k ≥ 1) in %g× ≤ f < %g× shaft speed; null if %g× is above Nyquist", lo, hi, hi)})
+	}
+	return cols
+}()
 
-func (g *orderGroup) compute(dst []float64, in *Input) error { return nil }
+func (g *orderGroup) columns() []Column { return orderColumns }
+
+func (g *orderGroup) compute(dst []float64, in *Input) error {
+	if !(in.Kin.RPM > 0) {
+		return nil
+	}
+	s, err := g.spec.compute(in.X, in.RateHz)
+	if err != nil {
+		return fmt.Errorf("order features: %w", err)
+	}
+	shaftHz := in.Kin.RPM / 60
+	nyq := in.RateHz / 2
+	binHz := s.FreqHz[1]
+	for h := 1; h <= orderHarmonics; h++ {
+		f := float64(h) * shaftHz
+		if f <= nyq {
+			dst[h-1] = s.LineAmplitude(f, orderTolerance(f, binHz))
+		}
+	}
+	orderEnergies(dst[orderHarmonics:], s, shaftHz, nyq, len(in.X))
+	return nil
+}
+
+// orderEnergies writes the fractions of the power of spectrum s (of an
+// n-sample capture with Nyquist frequency nyqHz) in the order bands of
+// OrderBands at shaft rate shaftHz.
+func orderEnergies(dst []float64, s *Spectrum, shaftHz, nyqHz float64, n int) {
+	power := func(k int) float64 {
+		a := s.Amplitude[k]
+		if 2*k == n {
+			return a * a
+		}
+		return a * a / 2
+	}
+	var total float64
+	for k := 1; k < len(s.Amplitude); k++ {
+		total += power(k)
+	}
+	if !(total > 0) {
+		return
+	}
+	for i := 0; i+1 < len(OrderBands); i++ {
+		lo, hi := OrderBands[i]*shaftHz, OrderBands[i+1]*shaftHz
+		if hi > nyqHz {
+			continue
+		}
+		var sum float64
+		for k := 1; k < len(s.Amplitude) && s.FreqHz[k] < hi; k++ {
+			if s.FreqHz[k] >= lo {
+				sum += power(k)
+			}
+		}
+		dst[i] = sum / total
+	}
+}
