@@ -51,9 +51,12 @@ func orderTolerance(freqHz, binHz float64) float64 {
 	return math.Max(0.02*freqHz, 2*binHz)
 }
 
-// OrderBands are the edges, in orders of the reference shaft speed, of the
-// order-normalised energy fractions: octaves 0–1, 1–2, 2–4, … 128–256×.
-var OrderBands = []float64{0, 1, 2, 4, 8, 16, 32, 64, 128, 256}
+// OrderBandCentres are the centres, in orders of the reference shaft
+// speed, of the octave bands of the order-normalised energy fractions:
+// band c spans c/√2 ≤ order < c·√2, so no integer harmonic sits on an
+// edge (1× in 0.71–1.41×, 2× in 1.41–2.83×, 3× and 4× in 2.83–5.66×, …).
+// Below them, order_energy_subsync covers 0 < order < 1/√2.
+var OrderBandCentres = []float64{1, 2, 4, 8, 16, 32, 64, 128}
 
 // orderHarmonics is the number of shaft harmonics whose amplitude is a
 // column.
@@ -64,13 +67,15 @@ const orderHarmonics = 3
 // amplitude spectrum A_k of the whole capture (lineSpectrum), f_s = rpm/60:
 //
 //	order_hx           max A_k within ±orderTolerance of h·f_s (h = 1, 2, 3)
-//	order_energy_a_bx  Σ_{a·f_s ≤ f_k < b·f_s} P_k / Σ_{k≥1} P_k
+//	order_energy_cx    Σ_{c/√2·f_s ≤ f_k < c·√2·f_s} P_k / Σ_{k≥1} P_k
+//	order_energy_subsync  the same over 0 < f_k < f_s/√2
 //
-// with P_k = A_k²/2 (A_k² at Nyquist) the power of bin k, DC left out.
+// with P_k = A_k²/2 (A_k² at Nyquist) the power of bin k, DC left out,
+// and c in OrderBandCentres.
 // The fractions depend on the spectrum's shape relative to the shaft speed,
 // not on the speed or the level, so they transfer across operating points;
-// they sum to less than 1 when energy lies above 256× or above the last
-// band that fits below Nyquist. A line or band above Nyquist is NaN.
+// they sum to less than 1 when energy lies above 181× (128·√2) or above
+// the last band that fits below Nyquist. A line or band above Nyquist is NaN.
 type orderGroup struct{ spec lineSpectrum }
 
 func newOrderGroup() *orderGroup { return &orderGroup{} }
@@ -81,10 +86,11 @@ var orderColumns = func() []Column {
 		cols = append(cols, Column{fmt.Sprintf("order_%dx", h), SignalUnit,
 			fmt.Sprintf("largest Hann amplitude-spectrum bin within ±max(2 %%, 2 bins) of %d× shaft speed (peak amplitude of the line)", h)})
 	}
-	for i := 0; i+1 < len(OrderBands); i++ {
-		lo, hi := OrderBands[i], OrderBands[i+1]
-		cols = append(cols, Column{fmt.Sprintf("order_energy_%g_%gx", lo, hi), "",
-			fmt.Sprintf("fraction of the spectrum's power (bins k ≥ 1) in %g× ≤ f < %g× shaft speed; null if %g× is above Nyquist", lo, hi, hi)})
+	cols = append(cols, Column{"order_energy_subsync", "",
+		"fraction of the spectrum's power (bins k ≥ 1) below 1/√2 × shaft speed"})
+	for _, c := range OrderBandCentres {
+		cols = append(cols, Column{fmt.Sprintf("order_energy_%gx", c), "",
+			fmt.Sprintf("fraction of the spectrum's power (bins k ≥ 1) in the octave %g/√2 ≤ order < %g·√2 of shaft speed; null if its top is above Nyquist", c, c)})
 	}
 	return cols
 }()
@@ -114,7 +120,8 @@ func (g *orderGroup) compute(dst []float64, in *Input) error {
 
 // orderEnergies writes the fractions of the power of spectrum s (of an
 // n-sample capture with Nyquist frequency nyqHz) in the order bands of
-// OrderBands at shaft rate shaftHz.
+// bands of OrderBandCentres (after the sub-synchronous band) at shaft
+// rate shaftHz.
 func orderEnergies(dst []float64, s *Spectrum, shaftHz, nyqHz float64, n int) {
 	power := func(k int) float64 {
 		a := s.Amplitude[k]
@@ -130,8 +137,11 @@ func orderEnergies(dst []float64, s *Spectrum, shaftHz, nyqHz float64, n int) {
 	if !(total > 0) {
 		return
 	}
-	for i := 0; i+1 < len(OrderBands); i++ {
-		lo, hi := OrderBands[i]*shaftHz, OrderBands[i+1]*shaftHz
+	for i := -1; i < len(OrderBandCentres); i++ {
+		lo, hi := 0.0, shaftHz/math.Sqrt2
+		if i >= 0 {
+			lo, hi = OrderBandCentres[i]*shaftHz/math.Sqrt2, OrderBandCentres[i]*shaftHz*math.Sqrt2
+		}
 		if hi > nyqHz {
 			continue
 		}
@@ -141,6 +151,6 @@ func orderEnergies(dst []float64, s *Spectrum, shaftHz, nyqHz float64, n int) {
 				sum += power(k)
 			}
 		}
-		dst[i] = sum / total
+		dst[i+1] = sum / total
 	}
 }

@@ -75,7 +75,7 @@ var spectralColumns = func() []Column {
 	for i := 1; i <= spectralPeaks; i++ {
 		cols = append(cols,
 			Column{fmt.Sprintf("peak%d_freq_hz", i), "Hz", fmt.Sprintf("frequency of the %s largest local maximum of the Welch PSD (at least 3 bins from a larger one), the P-weighted mean of its bin and the two neighbours", ordinal(i))},
-			Column{fmt.Sprintf("peak%d_amp", i), SignalUnit, fmt.Sprintf("amplitude of the %s PSD peak, √(2·(P_{k−1}+P_k+P_{k+1})·Δf): a sinusoid of amplitude A reads A (within 1 %% off-bin)", ordinal(i))},
+			Column{fmt.Sprintf("peak%d_amp", i), SignalUnit, fmt.Sprintf("amplitude of the %s PSD peak, √(2·(P_{k−1}+P_k+P_{k+1})·Δf): a sinusoid of amplitude A reads A on a bin, 1.1 %% low half a bin off", ordinal(i))},
 		)
 	}
 	return cols

@@ -259,12 +259,14 @@ def line_amp(a, bin_hz, freq, tol):
     return float(np.max(a[max(0, k - w):min(len(a) - 1, k + w) + 1]))
 
 
-ORDER_BANDS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256]
+# Octave bands centred on these orders, c/sqrt(2) to c*sqrt(2), after a
+# sub-synchronous band 0 to 1/sqrt(2).
+ORDER_CENTRES = [1, 2, 4, 8, 16, 32, 64, 128]
 
 
 def order_features(x, fs, rpm):
-    cols = ["order_%dx" % h for h in (1, 2, 3)] + \
-        ["order_energy_%g_%gx" % (lo, hi) for lo, hi in zip(ORDER_BANDS[:-1], ORDER_BANDS[1:])]
+    cols = ["order_%dx" % h for h in (1, 2, 3)] + ["order_energy_subsync"] + \
+        ["order_energy_%gx" % c for c in ORDER_CENTRES]
     out = {c: nan() for c in cols}
     if not rpm > 0:
         return out
@@ -281,12 +283,14 @@ def order_features(x, fs, rpm):
     if n % 2 == 0:
         p[-1] = a[-1] ** 2
     total = np.sum(p[1:])
-    for lo, hi in zip(ORDER_BANDS[:-1], ORDER_BANDS[1:]):
-        if hi * fsh > fs / 2:
+    bands = [("order_energy_subsync", 0.0, fsh / math.sqrt(2))] + \
+        [("order_energy_%gx" % c, c * fsh / math.sqrt(2), c * fsh * math.sqrt(2)) for c in ORDER_CENTRES]
+    for col, lo_hz, hi_hz in bands:
+        if hi_hz > fs / 2:
             continue
-        m = (f >= lo * fsh) & (f < hi * fsh)
+        m = (f >= lo_hz) & (f < hi_hz)
         m[0] = False
-        out["order_energy_%g_%gx" % (lo, hi)] = np.sum(p[m]) / total
+        out[col] = np.sum(p[m]) / total
     return out
 
 
