@@ -3,6 +3,7 @@ package features
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -193,5 +194,43 @@ func TestTimeGroupConstant(t *testing.T) {
 		if ratio != math.IsNaN(dst[i]) {
 			t.Errorf("%s = %g on a constant signal", c.Name, dst[i])
 		}
+	}
+}
+
+// benchInput is a 10 s capture at 25.6 kHz (256 000 samples) with every
+// group applicable.
+func benchInput() *Input {
+	x := tone(256000, 25600, 0.01, [2]float64{30, 0.1}, [2]float64{750, 0.5}, [2]float64{780, 0.05}, [2]float64{3000, 0.2})
+	return &Input{X: x, RateHz: 25600, Unit: "g", Kin: Kinematics{RPM: 1800, GearTeeth: 25, ISOGroup: "gearbox"}}
+}
+
+// Once a group has seen a capture length, it computes without allocating
+// (its plans and scratch are kept per length).
+func TestGroupsDoNotAllocate(t *testing.T) {
+	in := &Input{X: tone(24000, 12000, 0.1, [2]float64{30, 1}, [2]float64{750, 0.5}), RateHz: 12000, Unit: "g",
+		Kin: Kinematics{RPM: 1800, GearTeeth: 25, ISOGroup: "gearbox"}}
+	for _, g := range myGroups() {
+		dst := make([]float64, len(g.columns()))
+		if err := g.compute(dst, in); err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(3, func() { _ = g.compute(dst, in) }); a != 0 {
+			t.Errorf("%T: %g allocations per capture after the first", g, a)
+		}
+	}
+}
+
+func BenchmarkGroups(b *testing.B) {
+	in := benchInput()
+	for _, g := range myGroups() {
+		b.Run(fmt.Sprintf("%T", g)[len("*features."):], func(b *testing.B) {
+			b.ReportAllocs()
+			dst := make([]float64, len(g.columns()))
+			for b.Loop() {
+				if err := g.compute(dst, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

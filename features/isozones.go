@@ -90,10 +90,15 @@ func ISOZoneBoundaries(group string) []ISOBoundary {
 	return isoZoneTable[canonicalISOGroup(group)]
 }
 
+// isoGroupSeparators maps the separators a user may write in a group name
+// to '_'.
+var isoGroupSeparators = strings.NewReplacer("-", "_", " ", "_")
+
 func canonicalISOGroup(group string) string {
-	g := strings.ToLower(strings.TrimSpace(group))
-	g = strings.NewReplacer("-", "_", " ", "_").Replace(g)
-	return isoGroupAliases[g]
+	if g, ok := isoGroupAliases[group]; ok { // the common case, without allocating
+		return g
+	}
+	return isoGroupAliases[isoGroupSeparators.Replace(strings.ToLower(strings.TrimSpace(group)))]
 }
 
 // ISOZone returns the zone code of value against boundaries bc < cd:
