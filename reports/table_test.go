@@ -1,0 +1,571 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/windpm/windpm/datasets"
+	"github.com/windpm/windpm/features"
+)
+
+// testSchema has every kind of column: integer, float, string and
+// all-empty metadata, features in the signal's unit and in fixed units.
+func testSchema(spectra bool) FeatureSchema {
+	s := FeatureSchema{
+		Features: []features.Column{
+			{Name: "rms", Unit: features.SignalUnit, Doc: "Root mean square of the mean-removed signal."},
+			{Name: "kurtosis_pearson", Unit: "", Doc: "Pearson kurtosis (normal = 3)."},
+			{Name: "velocity_rms_mm_s", Unit: "mm/s", Doc: "Velocity RMS 10–1000 Hz."},
+			{Name: "bpfo_db", Unit: "dB", Doc: "BPFO line above the local noise floor."},
+		},
+		Meta: []datasets.MetaColumn{
+			{Name: "fault", Kind: datasets.MetaString},
+			{Name: "load_hp", Kind: datasets.MetaInteger},
+			{Name: "fault_diameter_in", Kind: datasets.MetaFloat},
+			{Name: "note", Kind: datasets.MetaString},
+		},
+	}
+	if spectra {
+		s.Spectra = true
+		s.SpectraFreqHz = []float64{0, 10, 20}
+		s.SpectraDoc = "Welch PSD, Hann window, 50 % overlap."
+	}
+	return s
+}
+
+// testRows returns n rows over 3 turbines, 2 days and 2 sensors, with
+// nulls of every kind: a zero time, rpm 0, an empty label and metadata,
+// NaN features and a nil spectrum.
+func testRows(n int, spectra bool) []FeatureRow {
+	t0 := time.Date(2025, 3, 1, 2, 0, 0, 123456000, time.UTC)
+	rows := make([]FeatureRow, n)
+	for i := range rows {
+		r := FeatureRow{
+			Turbine:      fmt.Sprintf("WT%02d", 1+i%3),
+			Sensor:       []string{"gbx_hss", "main_bearing"}[i%2],
+			Time:         t0.Add(time.Duration(i%2) * 24 * time.Hour).Add(time.Duration(i) * time.Minute),
+			Path:         fmt.Sprintf("fleet/%03d.mat", i),
+			Channel:      "X_DE_time",
+			Segment:      i % 4,
+			Unit:         "g",
+			SampleRateHz: 12000,
+			RPM:          1797.5,
+			Samples:      120000 + i,
+			Label:        []string{"normal", "outer_race"}[i%2],
+			Meta: []datasets.Field{
+				{Name: "fault", Value: "OR@6"},
+				{Name: "load_hp", Value: fmt.Sprint(i % 4)},
+				{Name: "fault_diameter_in", Value: "0.007"},
+				{Name: "note", Value: ""},
+			},
+			Values: []float64{0.1 * float64(i+1), 3 + 1e-3*float64(i), math.NaN(), -12.5},
+		}
+		if spectra {
+			r.Spectrum = []float32{1e-6, float32(i), 3.5}
+		}
+		switch i % 5 {
+		case 1:
+			r.Time = time.Time{}
+			r.RPM = 0
+			r.Label = ""
+			r.Meta[1].Value = ""
+			r.Meta[2].Value = ""
+			r.Meta[0].Value = "it's = a/b"
+			r.Values[0] = math.NaN()
+			r.Spectrum = nil
+		case 2:
+			r.Turbine = "WT/02:x"
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// normRow returns r as the reader returns it: times truncated to the
+// microsecond in UTC, nil empty metadata, NaN kept.
+func normRow(r FeatureRow) FeatureRow {
+	if !r.Time.IsZero() {
+		r.Time = r.Time.Truncate(time.Microsecond).UTC()
+	}
+	return r
+}
+
+// rowsEqual compares rows field by field, NaN equal to NaN.
+func rowsEqual(t *testing.T, got, want []FeatureRow) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], normRow(want[i])
+		gv, wv := g.Values, w.Values
+		g.Values, w.Values = nil, nil
+		if !g.Time.Equal(w.Time) {
+			t.Errorf("row %d: time %v, want %v", i, g.Time, w.Time)
+		}
+		g.Time, w.Time = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, g, w)
+		}
+		if len(gv) != len(wv) {
+			t.Fatalf("row %d: %d values, want %d", i, len(gv), len(wv))
+		}
+		for j := range wv {
+			if gv[j] != wv[j] && !(math.IsNaN(gv[j]) && math.IsNaN(wv[j])) {
+				t.Errorf("row %d value %d: %v, want %v", i, j, gv[j], wv[j])
+			}
+		}
+	}
+}
+
+func writeTable(t testing.TB, path string, s FeatureSchema, rows []FeatureRow, rgRows int) {
+	t.Helper()
+	w, err := newFeatureWriter(path, s, map[string]string{MetaConfig: `{"envelope_lo_hz":0}`, MetaToolVersion: "v0.test", "windpm.command": "features"}, rgRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := w.Write(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFeatureTableRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		spectra bool
+		rows    int
+		rgRows  int
+	}{
+		{"one row group", false, 7, DefaultRowGroupRows},
+		{"several row groups", false, 23, 5},
+		{"spectra", true, 11, 4},
+		{"empty", false, 0, DefaultRowGroupRows},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "f.parquet")
+			s := testSchema(tc.spectra)
+			rows := testRows(tc.rows, tc.spectra)
+			writeTable(t, path, s, rows, tc.rgRows)
+
+			tab, err := ReadFeatureTable(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rowsEqual(t, tab.Rows, rows)
+			if !reflect.DeepEqual(tab.Schema, s) {
+				t.Errorf("schema\n got %+v\nwant %+v", tab.Schema, s)
+			}
+			for k, v := range map[string]string{
+				MetaTable:         "features",
+				MetaSchemaVersion: fmt.Sprint(features.SchemaVersion),
+				MetaToolVersion:   "v0.test",
+				MetaConfig:        `{"envelope_lo_hz":0}`,
+				"windpm.command":  "features",
+			} {
+				if tab.Meta[k] != v {
+					t.Errorf("file metadata %s = %q, want %q", k, tab.Meta[k], v)
+				}
+			}
+			if tc.spectra && tab.Meta[MetaPSDFrequency] != "[0,10,20]" {
+				t.Errorf("psd axis %q", tab.Meta[MetaPSDFrequency])
+			}
+			checkParquetLayout(t, path, s, tc.rows, tc.rgRows)
+		})
+	}
+}
+
+// checkParquetLayout opens the file with the Parquet and Arrow readers
+// directly and checks what the table's contract promises beyond the
+// values: row groups, zstd, dictionary encoding only for string keys, the
+// timestamp's logical type, and unit and doc in the Arrow field metadata.
+func checkParquetLayout(t *testing.T, path string, s FeatureSchema, rows, rgRows int) {
+	t.Helper()
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	md := pf.MetaData()
+	if want := (rows + rgRows - 1) / rgRows; pf.NumRowGroups() != want {
+		t.Errorf("%d row groups, want %d", pf.NumRowGroups(), want)
+	}
+	sc := md.Schema
+	if lt := sc.Column(colTime).LogicalType().String(); !strings.Contains(lt, "isAdjustedToUTC=true") || !strings.Contains(lt, "microseconds") {
+		t.Errorf("time logical type %s", lt)
+	}
+	if pf.NumRowGroups() > 0 {
+		rg := md.RowGroup(0)
+		for i := 0; i < sc.NumColumns(); i++ {
+			cc, err := rg.ColumnChunk(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := sc.Column(i).Path()
+			if cc.Compression().String() != "ZSTD" {
+				t.Errorf("column %s: compression %s", name, cc.Compression())
+			}
+			dict := cc.HasDictionaryPage()
+			wantDict := slices.Contains([]string{"turbine", "sensor", "channel", "unit"}, name)
+			if dict != wantDict {
+				t.Errorf("column %s: dictionary %v, want %v", name, dict, wantDict)
+			}
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := fr.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.Features {
+		f, ok := as.FieldsByName(c.Name)
+		if !ok {
+			t.Fatalf("no field %s", c.Name)
+		}
+		m := f[0].Metadata
+		if u, _ := m.GetValue("unit"); u != c.Unit {
+			t.Errorf("field %s: unit metadata %q, want %q", c.Name, u, c.Unit)
+		}
+		if d, _ := m.GetValue("doc"); d != c.Doc {
+			t.Errorf("field %s: doc metadata %q, want %q", c.Name, d, c.Doc)
+		}
+	}
+}
+
+func TestFeatureWriterRefusesBadRows(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.parquet")
+	s := testSchema(false)
+	w, err := NewFeatureWriter(path, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := testRows(3, false)
+	bad := func(edit func(r *FeatureRow)) *FeatureRow {
+		r := testRows(1, false)[0]
+		edit(&r)
+		return &r
+	}
+	for name, r := range map[string]*FeatureRow{
+		"few values":      bad(func(r *FeatureRow) { r.Values = r.Values[:2] }),
+		"few meta":        bad(func(r *FeatureRow) { r.Meta = r.Meta[:1] }),
+		"wrong meta name": bad(func(r *FeatureRow) { r.Meta[1].Name = "load" }),
+		"integer text":    bad(func(r *FeatureRow) { r.Meta[1].Value = "2.5" }),
+		"float text":      bad(func(r *FeatureRow) { r.Meta[2].Value = "big" }),
+		"negative seg":    bad(func(r *FeatureRow) { r.Segment = -1 }),
+	} {
+		if err := w.Write(r); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: error %q does not name the file", name, err)
+		}
+		// A refused row leaves the writer consistent: interleave good rows.
+		if err := w.Write(&good[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := ReadFeatureTable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 6 {
+		t.Fatalf("%d rows, want 6", len(tab.Rows))
+	}
+	rowsEqual(t, tab.Rows[:1], good[:1])
+
+	if _, err := NewFeatureWriter(path, s, map[string]string{MetaConfig: "{bad"}); err == nil {
+		t.Error("invalid config JSON accepted")
+	}
+	dup := testSchema(false)
+	dup.Features = append(dup.Features, features.Column{Name: "load_hp"})
+	if _, err := NewFeatureWriter(path, dup, nil); err == nil {
+		t.Error("duplicate column name accepted")
+	}
+	if _, err := NewFeatureWriter(filepath.Join(dir, "no", "such", "f.parquet"), s, nil); err == nil {
+		t.Error("missing folder accepted")
+	}
+}
+
+// listDir returns every name under dir (relative), hidden ones included.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	var names []string
+	err := filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func TestFeatureWriterAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.parquet")
+	w, err := newFeatureWriter(path, testSchema(true), nil, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := testRows(10, true) // two row groups already on disk
+	for i := range rows {
+		if err := w.Write(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Abort()
+	if names := listDir(t, dir); len(names) != 0 {
+		t.Errorf("after Abort the folder holds %v", names)
+	}
+	if err := w.Write(&rows[0]); err == nil {
+		t.Error("Write after Abort accepted")
+	}
+	if err := w.Close(); err == nil {
+		t.Error("Close after Abort succeeded")
+	}
+
+	// An aborted rewrite leaves the previous table as it was.
+	writeTable(t, path, testSchema(false), testRows(3, false), DefaultRowGroupRows)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err = NewFeatureWriter(path, testSchema(false), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(&testRows(1, false)[0])
+	w.Abort()
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(before, after) {
+		t.Error("aborted rewrite changed the previous file")
+	}
+	if names := listDir(t, dir); !slices.Equal(names, []string{"f.parquet"}) {
+		t.Errorf("folder holds %v", names)
+	}
+}
+
+func TestReadFeatureTableErrors(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.parquet")
+	if err := os.WriteFile(junk, []byte("not parquet at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{junk, filepath.Join(dir, "missing.parquet"), t.TempDir()} {
+		if _, err := ReadFeatureTable(p); err == nil {
+			t.Errorf("%s: no error", p)
+		}
+	}
+}
+
+func TestPartitionedFeatureWriter(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		maxOpen, maxBuffered int
+		rgRows               int
+		wantParts            bool // more than one part file in some partition
+	}{
+		{"defaults", MaxOpenPartitions, MaxBufferedRows, DefaultRowGroupRows, false},
+		{"two open files", 2, MaxBufferedRows, DefaultRowGroupRows, true},
+		{"small buffer", MaxOpenPartitions, 3, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "table")
+			s := testSchema(true)
+			p, err := NewPartitionedFeatureWriter(dir, s, map[string]string{MetaToolVersion: "v0.test"}, []string{"turbine", "date"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.maxOpen, p.maxBuffered, p.rgRows = tc.maxOpen, tc.maxBuffered, tc.rgRows
+			rows := testRows(40, true)
+			for i := range rows {
+				if err := p.Write(&rows[i]); err != nil {
+					t.Fatal(err)
+				}
+				if p.buffered > tc.maxBuffered {
+					t.Fatalf("row %d: %d rows buffered, limit %d", i, p.buffered, tc.maxBuffered)
+				}
+				if len(p.open) > tc.maxOpen {
+					t.Fatalf("row %d: %d files open, limit %d", i, len(p.open), tc.maxOpen)
+				}
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Fatalf("table folder visible before Close: %v", err)
+			}
+			if err := p.Close(); err != nil {
+				t.Fatal(err)
+			}
+			names := listDir(t, filepath.Dir(dir))
+			var files []string
+			for _, n := range names {
+				if strings.HasSuffix(n, ".parquet") {
+					files = append(files, n)
+				}
+				if strings.Contains(n, ".tmp") {
+					t.Errorf("temporary left: %s", n)
+				}
+			}
+			for _, want := range []string{
+				"table/turbine=WT01/date=2025-03-01/part-00000.parquet",
+				"table/turbine=WT%2F02%3Ax/date=2025-03-02/part-00000.parquet",
+				"table/turbine=WT02/date=" + HiveNull + "/part-00000.parquet",
+			} {
+				if !slices.Contains(files, want) {
+					t.Errorf("no %s in %v", want, files)
+				}
+			}
+			if multi := slices.ContainsFunc(files, func(f string) bool { return strings.HasSuffix(f, "part-00001.parquet") }); multi != tc.wantParts {
+				t.Errorf("several parts per partition: %v, want %v (%v)", multi, tc.wantParts, files)
+			}
+
+			tab, err := ReadFeatureTable(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Reader order is by file path; compare sorted by path.
+			byPath := func(a, b FeatureRow) int { return strings.Compare(a.Path, b.Path) }
+			slices.SortFunc(tab.Rows, byPath)
+			rowsEqual(t, tab.Rows, rows)
+			if tab.Meta[MetaToolVersion] != "v0.test" {
+				t.Errorf("version %q", tab.Meta[MetaToolVersion])
+			}
+		})
+	}
+}
+
+func TestPartitionedFeatureWriterAtomic(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "table")
+	s := testSchema(false)
+	rows := testRows(12, false)
+	write := func(n int, abort bool) error {
+		p, err := NewPartitionedFeatureWriter(dir, s, nil, []string{"turbine"})
+		if err != nil {
+			return err
+		}
+		for i := range rows[:n] {
+			if err := p.Write(&rows[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if abort {
+			p.Abort()
+			return nil
+		}
+		return p.Close()
+	}
+	if err := write(12, true); err != nil {
+		t.Fatal(err)
+	}
+	if names := listDir(t, parent); len(names) != 0 {
+		t.Fatalf("after Abort: %v", names)
+	}
+	if err := write(12, false); err != nil {
+		t.Fatal(err)
+	}
+	// Replacing: an aborted rewrite keeps the old table, a closed one
+	// replaces it whole.
+	if err := write(3, true); err != nil {
+		t.Fatal(err)
+	}
+	if tab, err := ReadFeatureTable(dir); err != nil || len(tab.Rows) != 12 {
+		t.Fatalf("after aborted rewrite: %v rows, %v", tab, err)
+	}
+	if err := write(3, false); err != nil {
+		t.Fatal(err)
+	}
+	if tab, err := ReadFeatureTable(dir); err != nil || len(tab.Rows) != 3 {
+		t.Fatalf("after rewrite: %v", err)
+	}
+	if names := listDir(t, parent); slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, ".") }) {
+		t.Errorf("leftovers: %v", names)
+	}
+
+	// A folder that is not a partitioned table is never replaced.
+	other := filepath.Join(parent, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewPartitionedFeatureWriter(other, s, nil, []string{"turbine"}); err == nil {
+		t.Error("a folder with other files would be replaced")
+	}
+	for _, by := range [][]string{nil, {"month"}, {"turbine", "turbine"}} {
+		if _, err := NewPartitionedFeatureWriter(filepath.Join(parent, "x"), s, nil, by); err == nil {
+			t.Errorf("partition keys %v accepted", by)
+		}
+	}
+}
+
+func TestHiveEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"WT01":        "WT01",
+		"a/b=c%d":     "a%2Fb%3Dc%25d",
+		"x:y?z\n":     "x%3Ay%3Fz%0A",
+		"Ünïcode ok-": "Ünïcode ok-",
+	} {
+		if got := hiveEscape(in); got != want {
+			t.Errorf("hiveEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAtomicFileCommitError(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "d")
+	// Renaming a file onto a non-empty folder fails: Commit must report it
+	// and leave no temporary behind.
+	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a, err := CreateAtomic(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Write([]byte("data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Commit(); err == nil {
+		t.Fatal("commit onto a folder succeeded")
+	} else if strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("error names the temporary file: %v", err)
+	}
+	if names := listDir(t, dir); !slices.Equal(names, []string{"d", filepath.Join("d", "x")}) {
+		t.Errorf("left %v", names)
+	}
+	if _, err := a.Write([]byte("more")); err == nil || errors.Is(err, os.ErrClosed) {
+		t.Errorf("write after failed commit: %v", err)
+	}
+}
