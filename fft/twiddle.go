@@ -4,10 +4,10 @@ import "math"
 
 // maxDirectRadix is the largest prime factor that the mixed-radix path
 // handles with a direct O(r²) butterfly. A length with a larger prime factor
-// goes through Bluestein's algorithm instead: a generic radix-r pass costs
+// goes through Bluestein's algorithm instead: a direct radix-r pass costs
 // about r complex multiply-adds per point, while Bluestein costs two
-// power-of-two transforms of at least 2n points, roughly 4·log2(2n) passes'
-// worth; the break-even is a few dozen.
+// power-of-two transforms of 2n to 4n points plus three pointwise passes,
+// the equivalent of several dozen multiply-adds per point.
 const maxDirectRadix = 31
 
 // expi returns exp(sign·2πi·t/n) for 0 <= t < n, evaluated on the reduced
