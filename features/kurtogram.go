@@ -149,12 +149,34 @@ func (r *KurtogramResult) Matrix() [][]float64 {
 // per call, and belongs to one goroutine.
 type Kurtogram struct {
 	n, levels int
-	h, g      []complex128
-	h3        [3][]complex128
+	// h, g and h3 hold the analysis filters with their taps reversed.
+	h, g      revTaps
+	h3        [3]revTaps
 	// cur and next hold all branches of one level back to back.
-	cur, next []complex128
-	third     []complex128
+	cur, next split
+	third     split
 	res       KurtogramResult
+}
+
+// split is a complex signal as separate real and imaginary parts, which
+// the filter kernel reads faster than []complex128.
+type split struct{ re, im []float64 }
+
+func newSplit(n int) split { return split{make([]float64, n), make([]float64, n)} }
+
+func (s split) slice(lo, hi int) split { return split{s.re[lo:hi], s.im[lo:hi]} }
+
+func (s split) len() int { return len(s.re) }
+
+// revTaps is an FIR filter's taps in reverse order, as split complex.
+type revTaps split
+
+func reversed(h []complex128) revTaps {
+	t := revTaps(newSplit(len(h)))
+	for j, c := range h {
+		t.re[len(h)-1-j], t.im[len(h)-1-j] = real(c), imag(c)
+	}
+	return t
 }
 
 // Lengths of the prototype filters (Antoni's N = 16 and fix(3/2·N) = 24).
@@ -180,33 +202,38 @@ func NewKurtogram(n, levels int) (*Kurtogram, error) {
 	k := &Kurtogram{n: n, levels: levels}
 	// h = fir1(16, 0.4) · exp(2iπ·n·0.125); g = h(1+mod(1−n,16))·(−1)^(1−n), n = 2…17.
 	lp := firwinLowpass(kurtHalfTaps, 0.4)
-	k.h = make([]complex128, kurtHalfTaps)
+	h := make([]complex128, kurtHalfTaps)
 	for i, v := range lp {
-		k.h[i] = complex(v, 0) * cexpi(2*math.Pi*float64(i)*0.125)
+		h[i] = complex(v, 0) * cexpi(2*math.Pi*float64(i)*0.125)
 	}
 	const nh = kurtHalfTaps - 1
-	k.g = make([]complex128, nh)
-	for j := range k.g {
+	g := make([]complex128, nh)
+	for j := range g {
 		sign := -1.0
 		if j%2 == 1 {
 			sign = 1
 		}
-		k.g[j] = k.h[nh-1-j] * complex(sign, 0)
+		g[j] = h[nh-1-j] * complex(sign, 0)
 	}
+	k.h, k.g = reversed(h), reversed(g)
 	// h1 = fir1(24, 2/3·0.4) · exp(2iπ·n·0.25/3); h2 = h1·exp(2iπ·n/6); h3 = h1·exp(2iπ·n/3).
 	lp3 := firwinLowpass(kurtThirdTaps, 2.0/3*0.4)
-	for b := range k.h3 {
-		k.h3[b] = make([]complex128, kurtThirdTaps)
+	var h3 [3][]complex128
+	for b := range h3 {
+		h3[b] = make([]complex128, kurtThirdTaps)
 	}
 	for i, v := range lp3 {
 		h1 := complex(v, 0) * cexpi(2*math.Pi*float64(i)*0.25/3)
-		k.h3[0][i] = h1
-		k.h3[1][i] = h1 * cexpi(2*math.Pi*float64(i)/6)
-		k.h3[2][i] = h1 * cexpi(2*math.Pi*float64(i)/3)
+		h3[0][i] = h1
+		h3[1][i] = h1 * cexpi(2*math.Pi*float64(i)/6)
+		h3[2][i] = h1 * cexpi(2*math.Pi*float64(i)/3)
 	}
-	k.cur = make([]complex128, n)
-	k.next = make([]complex128, n)
-	k.third = make([]complex128, n/3+1)
+	for b := range h3 {
+		k.h3[b] = reversed(h3[b])
+	}
+	k.cur = newSplit(n)
+	k.next = newSplit(n)
+	k.third = newSplit(n/3 + 1)
 	k.res.Levels = levels
 	k.res.Rows = make([]KurtogramRow, 2*levels)
 	for i := range k.res.Rows {
@@ -248,7 +275,7 @@ func (k *Kurtogram) Compute(x []float64, rateHz float64) *KurtogramResult {
 	var m2, m4 float64
 	for i, v := range x {
 		d := v - mu
-		k.cur[i] = complex(d, 0)
+		k.cur.re[i], k.cur.im[i] = d, 0
 		m2 += d * d
 		m4 += d * d * d * d
 	}
@@ -257,9 +284,8 @@ func (k *Kurtogram) Compute(x []float64, rateHz float64) *KurtogramResult {
 	for i := range res.Rows {
 		res.Rows[i].BandwidthHz = rateHz / math.Exp2(res.Rows[i].Level+1)
 	}
-	// Level 0: the real signal itself. Its mean is already 0, so the
-	// centred moments are the raw ones of the copy.
-	res.Rows[0].Kurtosis[0] = realKurtosis(k.cur, m2, m4)
+	// Level 0: the real signal itself, whose mean is already 0.
+	res.Rows[0].Kurtosis[0] = realKurtosis(k.n, m2, m4)
 
 	length := k.n // length of every branch at the current level
 	for lev := 0; lev <= k.levels; lev++ {
@@ -268,10 +294,11 @@ func (k *Kurtogram) Compute(x []float64, rateHz float64) *KurtogramResult {
 		if lev <= k.levels-2 {
 			row := res.Rows[2*lev+2].Kurtosis
 			for b := range branches {
-				src := k.cur[b*length : (b+1)*length]
+				src := k.cur.slice(b*length, (b+1)*length)
 				for t := range 3 {
-					out := firDecimate(k.third[:length/3], src, k.h3[t], 3)
-					row[3*b+t] = complexKurtosis(out[kurtHalfTaps-1:])
+					out := k.third.slice(0, length/3)
+					firDecimate(out, src, k.h3[t], 3)
+					row[3*b+t] = complexKurtosis(out.slice(kurtHalfTaps-1, out.len()))
 				}
 			}
 		}
@@ -282,14 +309,16 @@ func (k *Kurtogram) Compute(x []float64, rateHz float64) *KurtogramResult {
 		half := length / 2
 		row := res.Rows[2*lev+1].Kurtosis
 		for b := range branches {
-			src := k.cur[b*length : (b+1)*length]
-			a := firDecimate(k.next[2*b*half:(2*b+1)*half], src, k.h, 2)
-			d := firDecimate(k.next[(2*b+1)*half:(2*b+2)*half], src, k.g, 2)
-			for m := 0; m < len(d); m += 2 {
-				d[m] = -d[m] // (−1)^(m+1), m from 0
+			src := k.cur.slice(b*length, (b+1)*length)
+			a := k.next.slice(2*b*half, (2*b+1)*half)
+			d := k.next.slice((2*b+1)*half, (2*b+2)*half)
+			firDecimate(a, src, k.h, 2)
+			firDecimate(d, src, k.g, 2)
+			for m := 0; m < half; m += 2 {
+				d.re[m], d.im[m] = -d.re[m], -d.im[m] // (−1)^(m+1), m from 0
 			}
-			row[2*b] = complexKurtosis(a[len(k.h)-1:])
-			row[2*b+1] = complexKurtosis(d[len(k.g)-1:])
+			row[2*b] = complexKurtosis(a.slice(len(k.h.re)-1, half))
+			row[2*b+1] = complexKurtosis(d.slice(len(k.g.re)-1, half))
 		}
 		k.cur, k.next = k.next, k.cur
 		length = half
@@ -318,49 +347,83 @@ func FastKurtogram(x []float64, rateHz float64, levels int) (*KurtogramResult, e
 	return k.Compute(x, rateHz), nil
 }
 
-// firDecimate writes y[q·m + q − 1], m = 0 … len(dst)−1, of the causal FIR
-// filter y[i] = Σ_j h[j]·x[i−j] (x = 0 before the start; MATLAB's
-// filter(h, 1, x)) into dst and returns dst: the samples q, 2q, 3q, … (from
-// 1) that Antoni's DBFB and TBFB keep.
-func firDecimate(dst, x, h []complex128, q int) []complex128 {
-	nh := len(h)
-	for m := range dst {
+// firDecimate writes y[q·m + q − 1], m = 0 … dst.len()−1, of the causal
+// FIR filter y[i] = Σ_j h[j]·x[i−j] (x = 0 before the start; MATLAB's
+// filter(h, 1, x)) into dst: the samples q, 2q, 3q, … (from 1) that
+// Antoni's DBFB and TBFB keep. h holds the taps reversed. Four outputs are
+// accumulated at once so that their sums do not wait on each other.
+func firDecimate(dst, x split, h revTaps, q int) {
+	nh := len(h.re)
+	hr, hi := h.re, h.im[:nh]
+	total := dst.len()
+	m := 0
+	// Head: outputs whose window starts before the signal.
+	for ; m < total && q*m+q-1 < nh-1; m++ {
 		i := q*m + q - 1
-		var acc complex128
-		if i >= nh-1 {
-			xs := x[i-nh+1 : i+1]
-			for j, c := range h {
-				acc += c * xs[nh-1-j]
-			}
-		} else {
-			for j := 0; j <= i; j++ {
-				acc += h[j] * x[i-j]
-			}
+		var ar, ai float64
+		for j := nh - 1 - i; j < nh; j++ {
+			xr, xi := x.re[i-nh+1+j], x.im[i-nh+1+j]
+			ar += hr[j]*xr - hi[j]*xi
+			ai += hr[j]*xi + hi[j]*xr
 		}
-		dst[m] = acc
+		dst.re[m], dst.im[m] = ar, ai
 	}
-	return dst
+	for ; m+4 <= total; m += 4 {
+		s := q*m + q - 1 - (nh - 1)
+		x0r, x0i := x.re[s:s+nh], x.im[s:s+nh]
+		x1r, x1i := x.re[s+q:s+q+nh], x.im[s+q:s+q+nh]
+		x2r, x2i := x.re[s+2*q:s+2*q+nh], x.im[s+2*q:s+2*q+nh]
+		x3r, x3i := x.re[s+3*q:s+3*q+nh], x.im[s+3*q:s+3*q+nh]
+		var r0, i0, r1, i1, r2, i2, r3, i3 float64
+		for j, a := range hr {
+			b := hi[j]
+			r0 += a*x0r[j] - b*x0i[j]
+			i0 += a*x0i[j] + b*x0r[j]
+			r1 += a*x1r[j] - b*x1i[j]
+			i1 += a*x1i[j] + b*x1r[j]
+			r2 += a*x2r[j] - b*x2i[j]
+			i2 += a*x2i[j] + b*x2r[j]
+			r3 += a*x3r[j] - b*x3i[j]
+			i3 += a*x3i[j] + b*x3r[j]
+		}
+		dst.re[m], dst.im[m] = r0, i0
+		dst.re[m+1], dst.im[m+1] = r1, i1
+		dst.re[m+2], dst.im[m+2] = r2, i2
+		dst.re[m+3], dst.im[m+3] = r3, i3
+	}
+	for ; m < total; m++ {
+		s := q*m + q - 1 - (nh - 1)
+		xr, xi := x.re[s:s+nh], x.im[s:s+nh]
+		var ar, ai float64
+		for j, a := range hr {
+			ar += a*xr[j] - hi[j]*xi[j]
+			ai += a*xi[j] + hi[j]*xr[j]
+		}
+		dst.re[m], dst.im[m] = ar, ai
+	}
 }
 
 // complexKurtosis returns E|c−μ|⁴/(E|c−μ|²)² − 2 clipped at 0 (0 when the
 // power is below machine epsilon or c is empty), μ the mean of c.
-func complexKurtosis(c []complex128) float64 {
-	if len(c) == 0 {
+func complexKurtosis(c split) float64 {
+	n := c.len()
+	if n == 0 {
 		return 0
 	}
-	var mu complex128
-	for _, v := range c {
-		mu += v
+	nf := float64(n)
+	var sr, si float64
+	for i, v := range c.re {
+		sr += v
+		si += c.im[i]
 	}
-	mu /= complex(float64(len(c)), 0)
+	mr, mi := sr/nf, si/nf
 	var m2, m4 float64
-	for _, v := range c {
-		d := v - mu
-		p := real(d)*real(d) + imag(d)*imag(d)
+	for i, v := range c.re {
+		dr, di := v-mr, c.im[i]-mi
+		p := dr*dr + di*di
 		m2 += p
 		m4 += p * p
 	}
-	nf := float64(len(c))
 	e := m2 / nf
 	if e < 0x1p-52 {
 		return 0
@@ -369,9 +432,9 @@ func complexKurtosis(c []complex128) float64 {
 }
 
 // realKurtosis returns E x⁴/(E x²)² − 3 clipped at 0 for a zero-mean real
-// signal (held as complex with zero imaginary part) given Σx² and Σx⁴.
-func realKurtosis(x []complex128, sum2, sum4 float64) float64 {
-	nf := float64(len(x))
+// signal of n samples given Σx² and Σx⁴.
+func realKurtosis(n int, sum2, sum4 float64) float64 {
+	nf := float64(n)
 	e := sum2 / nf
 	if e < 0x1p-52 {
 		return 0

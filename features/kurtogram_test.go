@@ -18,14 +18,14 @@ import (
 type kurtRef struct {
 	Orders  map[string]float64 `json:"orders_6205"`
 	Signals []struct {
-		Name    string      `json:"name"`
-		N       int         `json:"n"`
-		RateHz  float64     `json:"rate_hz"`
-		RPM     float64     `json:"rpm"`
-		Levels  int         `json:"levels"`
-		LevelW  []float64   `json:"level_w"`
-		Matrix  [][]float64 `json:"matrix"`
-		Max     refBand     `json:"max"`
+		Name   string      `json:"name"`
+		N      int         `json:"n"`
+		RateHz float64     `json:"rate_hz"`
+		RPM    float64     `json:"rpm"`
+		Levels int         `json:"levels"`
+		LevelW []float64   `json:"level_w"`
+		Matrix [][]float64 `json:"matrix"`
+		Max    refBand     `json:"max"`
 		// Bearing holds the bearing columns, nil for NaN.
 		Bearing map[string]*float64 `json:"bearing"`
 	} `json:"signals"`
