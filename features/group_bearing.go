@@ -251,7 +251,7 @@ func (g *bearingGroup) compute(dst []float64, in *Input) error {
 	nf := float64(n)
 	sk := math.NaN()
 	if s2 > 0 {
-		sk = (s4 / nf) / ((s2 / nf) * (s2 / nf)) - 2
+		sk = (s4/nf)/((s2/nf)*(s2/nf)) - 2
 	}
 	m := s1 / nf
 	for i := range g.env {

@@ -150,8 +150,8 @@ func (r *KurtogramResult) Matrix() [][]float64 {
 type Kurtogram struct {
 	n, levels int
 	// h, g and h3 hold the analysis filters with their taps reversed.
-	h, g      revTaps
-	h3        [3]revTaps
+	h, g revTaps
+	h3   [3]revTaps
 	// cur and next hold all branches of one level back to back.
 	cur, next split
 	third     split
