@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/windpm/windpm/datasets"
@@ -138,6 +139,29 @@ func TestGroupColumnsWellFormed(t *testing.T) {
 				t.Errorf("column %q: not snake_case, duplicate or undocumented", c.Name)
 			}
 			seen[c.Name] = true
+		}
+	}
+}
+
+// docs/features.md lists every column of these groups with its unit.
+func TestGroupColumnsDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "features.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, g := range myGroups() {
+		for _, c := range g.columns() {
+			unit := c.Unit
+			switch unit {
+			case SignalUnitSquared:
+				unit = "signal²"
+			case "":
+				unit = "—"
+			}
+			if !strings.Contains(doc, fmt.Sprintf("| `%s` | %s |", c.Name, unit)) {
+				t.Errorf("docs/features.md has no row for %s (%s)", c.Name, unit)
+			}
 		}
 	}
 }
