@@ -192,11 +192,23 @@ func radix3(y, x []complex128, m, s int, tw []complex128) {
 		y0 := yb[0*s : 1*s][:len(a0s)]
 		y1 := yb[1*s : 2*s][:len(a0s)]
 		y2 := yb[2*s : 3*s][:len(a0s)]
+		if p == 0 { // unit twiddles; the whole last pass when m = 1
+			for q := range a0s {
+				a0, a1, a2 := a0s[q], a1s[q], a2s[q]
+				t := a1 + a2
+				u := a0 - scale(0.5, t)
+				v := mulNegI(scale(sin60, a1-a2))
+				y0[q] = a0 + t
+				y1[q] = u + v
+				y2[q] = u - v
+			}
+			continue
+		}
 		w1, w2 := tw[2*p], tw[2*p+1]
 		for q := range a0s {
 			a0, a1, a2 := a0s[q], a1s[q], a2s[q]
 			t := a1 + a2
-			u := a0 - 0.5*t
+			u := a0 - scale(0.5, t)
 			v := mulNegI(scale(sin60, a1-a2))
 			y0[q] = a0 + t
 			y1[q] = (u + v) * w1
@@ -234,6 +246,23 @@ func radix5(y, x []complex128, m, s int, tw []complex128) {
 		y2 := yb[2*s : 3*s][:len(a0s)]
 		y3 := yb[3*s : 4*s][:len(a0s)]
 		y4 := yb[4*s : 5*s][:len(a0s)]
+		if p == 0 { // unit twiddles; the whole last pass when m = 1
+			for q := range a0s {
+				a0 := a0s[q]
+				t1, d1 := a1s[q]+a4s[q], a1s[q]-a4s[q]
+				t2, d2 := a2s[q]+a3s[q], a2s[q]-a3s[q]
+				b1 := a0 + scale(ca, t1) + scale(cb, t2)
+				b2 := a0 + scale(cb, t1) + scale(ca, t2)
+				e1 := mulNegI(scale(sa, d1) + scale(sb, d2))
+				e2 := mulNegI(scale(sb, d1) - scale(sa, d2))
+				y0[q] = a0 + t1 + t2
+				y1[q] = b1 + e1
+				y4[q] = b1 - e1
+				y2[q] = b2 + e2
+				y3[q] = b2 - e2
+			}
+			continue
+		}
 		w := tw[4*p : 4*p+4 : 4*p+4]
 		w1, w2, w3, w4 := w[0], w[1], w[2], w[3]
 		for q := range a0s {
