@@ -42,7 +42,8 @@ const spectralPeaks = 3
 //	flatness        exp(mean ln P_k) / mean P_k (0..1; 0 if any P_k = 0)
 //
 // (Peeters 2004, "A large set of audio features for sound description",
-// for centroid, spread and flatness; Pan et al. 2009 for spectral entropy.)
+// for centroid, spread and flatness; Powell & Percival 1979 for the
+// normalised spectral entropy.)
 // It keeps one Welch estimator, rebuilt when the rate or the segment
 // length changes, and its scratch, so captures of one length allocate
 // nothing after the first.

@@ -258,3 +258,27 @@ func BenchmarkGroups(b *testing.B) {
 		})
 	}
 }
+
+// Odd rates and lengths (Bluestein FFT sizes, a segment of one sample,
+// bands and lines all above Nyquist) never panic or error.
+func FuzzGroups(f *testing.F) {
+	f.Add(12000.0, 4096, 1797.0, 25, "gearbox", "g")
+	f.Add(0.3, 256, 600.0, 13, "tower", "m/s2")
+	f.Add(12345.0, 1001, 0.0, 0, "", "mm/s")
+	f.Fuzz(func(t *testing.T, rate float64, n int, rpm float64, teeth int, iso, unit string) {
+		if !(rate > 0) || math.IsInf(rate, 0) || rate > 1e7 || n < minSamples || n > 1<<15 || math.IsNaN(rpm) || math.IsInf(rpm, 0) {
+			return
+		}
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Sin(float64(i)*0.37) + 0.01*float64(i%7)
+		}
+		in := &Input{X: x, RateHz: rate, Unit: unit, Kin: Kinematics{RPM: rpm, GearTeeth: teeth, ISOGroup: iso}}
+		for _, g := range myGroups() {
+			dst := make([]float64, len(g.columns()))
+			if err := g.compute(dst, in); err != nil {
+				t.Errorf("%T: %v", g, err)
+			}
+		}
+	})
+}
