@@ -48,8 +48,8 @@ var bearingLines = []bearingLine{
 	{"bpfi_db", "BPFI", "BPFI", 1, 0},
 	{"bpfi_2x_db", "2×BPFI", "BPFI", 2, 0},
 	{"bpfi_3x_db", "3×BPFI", "BPFI", 3, 0},
-	{"bpfi_sb_minus_db", "BPFI − 1× shaft (lower shaft-rate sideband of an inner-race defect turning through the load zone; tolerance 2 % of BPFI)", "BPFI", 1, -1},
-	{"bpfi_sb_plus_db", "BPFI + 1× shaft (upper shaft-rate sideband; tolerance 2 % of BPFI)", "BPFI", 1, +1},
+	{"bpfi_sb_minus_db", "BPFI − 1× shaft, the lower shaft-rate sideband of an inner-race defect turning through the load zone", "BPFI", 1, -1},
+	{"bpfi_sb_plus_db", "BPFI + 1× shaft, the upper shaft-rate sideband", "BPFI", 1, +1},
 	{"bsf_db", "BSF, the classical ball-spin frequency D/(2d)·(1 − r²)·shaft", "BSF", 1, 0},
 	{"bsf_2x_db", "2×BSF: both the second harmonic of BSF and the fundamental of a ball defect striking both races (what CWRU calls \"BSF\")", "BSF", 2, 0},
 	{"bsf_3x_db", "3×BSF", "BSF", 3, 0},
@@ -65,8 +65,13 @@ var bearingLines = []bearingLine{
 var bearingColumns = func() []Column {
 	cols := make([]Column, 0, len(bearingLines)+3)
 	for _, l := range bearingLines {
+		t := "2 % of the line"
+		if l.side != 0 {
+			t = "2 % of BPFI"
+		}
 		cols = append(cols, Column{l.name, "dB",
-			"envelope-spectrum line at " + l.doc + ": 20·log10(largest bin within ±2 % of the line / median of the bins within ±max(10 %, tolerance + 12 bins) outside ±(tolerance + 2 bins)); NaN when the line lies beyond the demodulation bandwidth or within 3 bins of 0 Hz"})
+			"envelope-spectrum line at " + l.doc + ", above its local noise floor: 20·log10(largest bin within ±t of the line / median of the bins within ±max(5t, t + 12 bins) outside ±(t + 2 bins)), t = " + t +
+				"; NaN when line + t exceeds the demodulation bandwidth or the search reaches within 3 bins of 0 Hz"})
 	}
 	return append(cols,
 		Column{"envelope_band_lo_hz", "Hz", "lower edge of the envelope demodulation band: the fast-kurtogram band of largest spectral kurtosis not touching 0 Hz and at least as wide as the highest line read, or the configured band"},

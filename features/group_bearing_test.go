@@ -294,3 +294,21 @@ func BenchmarkBearingGroup(b *testing.B) {
 		}
 	})
 }
+
+// TestBearingGroupDoesNotAllocate checks that after the first capture of a
+// length the group allocates nothing while the band stays the same (the
+// kurtogram, Hilbert plan, spectrum and scratch are kept; only the
+// band-pass is rebuilt when the band changes).
+func TestBearingGroupDoesNotAllocate(t *testing.T) {
+	x, fs, rpm := synthImpulseTrain()
+	b, _ := LookupBearing("6205")
+	g := newBearingGroup(Config{})
+	dst := make([]float64, len(g.columns()))
+	in := &Input{X: x, RateHz: fs, Unit: "g", Kin: Kinematics{RPM: rpm, Bearing: &b.Orders}}
+	if err := g.compute(dst, in); err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(3, func() { _ = g.compute(dst, in) }); a != 0 {
+		t.Errorf("%g allocations per capture after the first", a)
+	}
+}
