@@ -290,3 +290,44 @@ func TestFactorize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCPlanRoundTrip checks, for any length the fuzzer makes (two bytes per
+// complex sample, each in [−8, 8)), that Inverse(Forward(x)) = x and that
+// the in-place transform equals the out-of-place one bit for bit.
+func FuzzCPlanRoundTrip(f *testing.F) {
+	f.Add([]byte{1, 2})
+	f.Add([]byte("seventy-four bytes make thirty-seven samples: a Bluestein length!!!!!!!!"))
+	f.Add(make([]byte, 240))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := len(data) / 2
+		if n == 0 || n > 4096 {
+			return
+		}
+		x := make([]complex128, n)
+		var ex float64
+		for i := range x {
+			x[i] = complex(float64(int8(data[2*i]))/16, float64(int8(data[2*i+1]))/16)
+			ex += real(x[i])*real(x[i]) + imag(x[i])*imag(x[i])
+		}
+		p := NewCPlan(n)
+		X := make([]complex128, n)
+		p.Forward(X, x)
+		inPlace := append([]complex128(nil), x...)
+		p.Forward(inPlace, inPlace)
+		for k := range X {
+			if X[k] != inPlace[k] {
+				t.Fatalf("n=%d: in-place Forward differs at bin %d", n, k)
+			}
+		}
+		back := make([]complex128, n)
+		p.Inverse(back, X)
+		var num float64
+		for i := range x {
+			d := back[i] - x[i]
+			num += real(d)*real(d) + imag(d)*imag(d)
+		}
+		if num > coreAccuracyTol*coreAccuracyTol*ex {
+			t.Fatalf("n=%d: round trip error² %.3g for signal energy %.3g", n, num, ex)
+		}
+	})
+}
