@@ -128,7 +128,9 @@ func checkDuckDB(t *testing.T, res *duckDBResult, s FeatureSchema, rows []Featur
 	null := func(v any) bool { return v == nil }
 	for i, r := range want {
 		got := res.Rows[i]
-		at := func(name string) any { return got[slices.IndexFunc(cols, func(c TableColumn) bool { return c.Name == name })] }
+		at := func(name string) any {
+			return got[slices.IndexFunc(cols, func(c TableColumn) bool { return c.Name == name })]
+		}
 		for name, w := range map[string]string{"turbine": r.Turbine, "sensor": r.Sensor, "path": r.Path, "channel": r.Channel, "unit": r.Unit} {
 			if at(name) != w {
 				t.Errorf("row %d %s: %v, want %q", i, name, at(name), w)
