@@ -41,7 +41,10 @@ type bearingLine struct {
 	side     int
 }
 
-var bearingLines = []bearingLine{
+// nBearingLines is the number of lines the group reads.
+const nBearingLines = 16
+
+var bearingLines = [nBearingLines]bearingLine{
 	{"bpfo_db", "BPFO", "BPFO", 1, 0},
 	{"bpfo_2x_db", "2×BPFO", "BPFO", 2, 0},
 	{"bpfo_3x_db", "3×BPFO", "BPFO", 3, 0},
@@ -143,7 +146,7 @@ func (g *bearingGroup) columns() []Column { return bearingColumns }
 
 // bearingLineFreqs returns the frequency and search tolerance of each
 // bearingLines entry at shaft rate fr.
-func bearingLineFreqs(o DefectOrders, fr float64) (freq, tol [16]float64) {
+func bearingLineFreqs(o DefectOrders, fr float64) (freq, tol [nBearingLines]float64) {
 	for i, l := range bearingLines {
 		var order float64
 		switch l.family {

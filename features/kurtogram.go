@@ -260,9 +260,9 @@ func (k *Kurtogram) Len() int { return k.n }
 // Levels returns the number of decomposition levels.
 func (k *Kurtogram) Levels() int { return k.levels }
 
-// Compute returns the kurtogram of x (len n) sampled at rateHz, after
-// removing its mean. The result is owned by k and overwritten by the
-// next call. It panics if len(x) != n.
+// Compute returns the kurtogram of x (len n, finite samples) sampled at
+// rateHz, after removing its mean. The result is owned by k and
+// overwritten by the next call. It panics if len(x) != n.
 func (k *Kurtogram) Compute(x []float64, rateHz float64) *KurtogramResult {
 	if len(x) != k.n {
 		panic("features: Kurtogram.Compute length mismatch")
