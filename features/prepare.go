@@ -28,6 +28,10 @@ func NewPreparer(resampleHz, segmentSeconds float64) (*Preparer, error) {
 	return &Preparer{resampleHz: resampleHz, segmentS: segmentSeconds, rs: map[[2]int]*fft.Resampler{}}, nil
 }
 
+// SegmentSeconds returns the segment duration, 0 when captures are not
+// cut.
+func (p *Preparer) SegmentSeconds() float64 { return p.segmentS }
+
 // Prepare returns the segments of x (sampled at rateHz) and their rate.
 // Resampling is polyphase with an anti-aliasing filter that leaves every
 // component above the new Nyquist frequency 75 dB down
