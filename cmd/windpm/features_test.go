@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/windpm/windpm/datasets"
+	"github.com/windpm/windpm/datasets/sharedtest"
+	"github.com/windpm/windpm/reports"
+)
+
+// The CWRU catalog as a manifest gives one row per file with its metadata
+// carried through and typed (Done-when of the feature-extraction issue).
+func TestFeaturesCWRUCatalog(t *testing.T) {
+	catalog := sharedtest.Path(t, "cwru/catalog.csv")
+	out := filepath.Join(t.TempDir(), "cwru.parquet")
+	stdout, stderr, code := runCLI(t, "features", "--manifest", catalog, "--channel", "DE", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "61 rows") {
+		t.Errorf("summary %q does not count 61 rows", stdout)
+	}
+	tab, err := reports.ReadFeatureTable(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 61 {
+		t.Fatalf("%d rows, want 61", len(tab.Rows))
+	}
+	kinds := map[string]datasets.MetaKind{}
+	for _, m := range tab.Schema.Meta {
+		kinds[m.Name] = m.Kind
+	}
+	for name, want := range map[string]datasets.MetaKind{
+		"fault": datasets.MetaString, "load_hp": datasets.MetaInteger,
+		"fault_diameter_in": datasets.MetaFloat, "cwru_file": datasets.MetaInteger,
+	} {
+		if got, ok := kinds[name]; !ok || got != want {
+			t.Errorf("metadata column %s: kind %v (present %v), want %v", name, got, ok, want)
+		}
+	}
+	col := func(name string) int {
+		for i, c := range tab.Schema.Features {
+			if c.Name == name {
+				return i
+			}
+		}
+		t.Fatalf("no feature column %s", name)
+		return -1
+	}
+	bpfi, bpfo := col("bpfi_db"), col("bpfo_db")
+	r105, r130 := tab.Rows[1], tab.Rows[9]
+	if !strings.HasSuffix(r105.Path, "105.mat") || !strings.HasSuffix(r130.Path, "130.mat") {
+		t.Fatalf("rows 1 and 9 are %s and %s", r105.Path, r130.Path)
+	}
+	// The catalog names bearing 6205 and gives rpm: bearing features are
+	// there, and the fault shows where it should.
+	if !(r105.Values[bpfi] > r105.Values[bpfo]) || !(r130.Values[bpfo] > r130.Values[bpfi]) {
+		t.Errorf("105 bpfi/bpfo %.1f/%.1f dB, 130 %.1f/%.1f dB", r105.Values[bpfi], r105.Values[bpfo], r130.Values[bpfi], r130.Values[bpfo])
+	}
+	// No unit in the catalog: velocity needs one, so it is null (NaN).
+	if v := r105.Values[col("velocity_rms_10_1000_hz_mm_s")]; !math.IsNaN(v) {
+		t.Errorf("velocity without a unit: %g, want null", v)
+	}
+}
+
+// --segment gives several rows per capture; the rows and the file do not
+// depend on --jobs.
+func TestFeaturesSegmentsAndJobs(t *testing.T) {
+	dir := sharedtest.Path(t, "cwru")
+	tmp := t.TempDir()
+	var files [][]byte
+	for _, jobs := range []string{"1", "2"} {
+		out := filepath.Join(tmp, "seg"+jobs+".parquet")
+		_, stderr, code := runCLI(t, "features", "--segment", "2", "--channel", "DE", "--rate", "12000", "--jobs", jobs,
+			"--bearing", "6205", "-o", out, filepath.Join(dir, "105.mat"), filepath.Join(dir, "130.mat"), filepath.Join(dir, "118.mat"))
+		if code != 0 {
+			t.Fatalf("jobs %s: exit %d: %s", jobs, code, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("--jobs 1 and --jobs 2 wrote different files")
+	}
+	tab, err := reports.ReadFeatureTable(filepath.Join(tmp, "seg1.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ~10.1 s records in 2 s windows: 5 segments each, in input order.
+	if len(tab.Rows) != 15 {
+		t.Fatalf("%d rows, want 15", len(tab.Rows))
+	}
+	for i, r := range tab.Rows {
+		if r.Segment != i%5 || r.Samples != 24000 {
+			t.Errorf("row %d: segment %d, %d samples", i, r.Segment, r.Samples)
+		}
+	}
+}
+
+// A bad file is skipped and named, the rest written, exit 3; with no good
+// file nothing is written and the exit code is 1.
+func TestFeaturesBadFiles(t *testing.T) {
+	dir := sharedtest.Path(t, "cwru")
+	tmp := t.TempDir()
+	bad := filepath.Join(tmp, "bad.mat")
+	os.WriteFile(bad, []byte("MATLAB 5.0 MAT-file, truncated"), 0o644)
+	out := filepath.Join(tmp, "t.parquet")
+	_, stderr, code := runCLI(t, "features", "--channel", "DE", "--rate", "12000", "-o", out, bad, filepath.Join(dir, "105.mat"))
+	if code != 3 || !strings.Contains(stderr, "bad.mat") {
+		t.Errorf("exit %d, stderr %q; want 3 naming bad.mat", code, stderr)
+	}
+	if tab, err := reports.ReadFeatureTable(out); err != nil || len(tab.Rows) != 1 {
+		t.Errorf("partial run: %v", err)
+	}
+	out2 := filepath.Join(tmp, "none.parquet")
+	_, _, code = runCLI(t, "features", "--rate", "12000", "-o", out2, bad)
+	if code != 1 {
+		t.Errorf("only a bad file: exit %d, want 1", code)
+	}
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		if e.Name() != "bad.mat" && e.Name() != "t.parquet" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
