@@ -93,6 +93,9 @@ const (
 	MetaTable = "windpm.table"
 )
 
+// psdDoc is the psd column's doc when FeatureSchema.SpectraDoc is empty.
+const psdDoc = "One-sided power spectral density of the capture or segment; its frequency axis (Hz) is the JSON array in the file metadata key " + MetaPSDFrequency + "."
+
 // fixedColumns are the key and capture columns, in table order.
 var fixedColumns = []TableColumn{
 	{Name: "turbine", Type: "string", Dictionary: true, Role: RoleKey,
@@ -155,7 +158,7 @@ func (s *FeatureSchema) Columns() []TableColumn {
 	if s.Spectra {
 		doc := s.SpectraDoc
 		if doc == "" {
-			doc = "One-sided power spectral density of the capture or segment; its frequency axis (Hz) is the JSON array in the file metadata key " + MetaPSDFrequency + "."
+			doc = psdDoc
 		}
 		cols = append(cols, TableColumn{Name: "psd", Type: "list<float32>", Unit: features.SignalUnit + "^2/Hz", Nullable: true, Role: RoleSpectrum, Doc: doc})
 	}

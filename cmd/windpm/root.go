@@ -51,6 +51,7 @@ Start with 'windpm demo', then 'windpm inspect FILE' on your own captures.`,
 		newSynthCmd(),
 		newExitCodesTopic(),
 		newEnvironmentTopic(),
+		newSchemaTopic(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}

@@ -1,0 +1,73 @@
+package reports
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/windpm/windpm/features"
+)
+
+var updateSchemaDoc = flag.Bool("update", false, "rewrite docs/schema.md from the code")
+
+// TestSchemaDoc checks that docs/schema.md is what the code that writes
+// the table generates (with the feature columns of this build); -update
+// rewrites it.
+func TestSchemaDoc(t *testing.T) {
+	ex, err := features.NewExtractor(features.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteFeatureSchemaMarkdown(&b, ex.Columns()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "docs", "schema.md")
+	if *updateSchemaDoc {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("%s is out of date with the feature columns: regenerate with go test ./reports -run TestSchemaDoc -update", path)
+	}
+}
+
+// TestSchemaText checks that the help text lists every column of a table
+// with its type and unit, and every column's doc.
+func TestSchemaText(t *testing.T) {
+	s := testSchema(true)
+	var b bytes.Buffer
+	if err := WriteFeatureSchemaText(&b, s.Features); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	for _, c := range s.Columns() {
+		if c.Role == RoleMeta {
+			continue
+		}
+		head := "  " + c.Name + "  (" + typeText(&c)
+		if c.Unit != "" {
+			head += "; " + c.Unit
+		}
+		head += ")\n"
+		if !strings.Contains(text, head) {
+			t.Errorf("no line %q", head)
+		}
+		if first := strings.Fields(c.Doc)[0]; c.Role != RoleSpectrum && !strings.Contains(text, head+"      "+first) {
+			t.Errorf("no doc under %q", head)
+		}
+	}
+	for _, k := range []string{MetaSchemaVersion, MetaConfig, MetaColumns, MetaToolVersion, "not written yet"} {
+		if !strings.Contains(text, k) {
+			t.Errorf("help text lacks %q", k)
+		}
+	}
+}
