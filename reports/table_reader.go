@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,11 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/arrow/go/v15/parquet/schema"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/features"
 )
@@ -72,12 +68,15 @@ type FeatureReader struct {
 	cols   []TableColumn
 	meta   map[string]string
 
-	pf  *file.Reader
-	rr  pqarrow.RecordReader
-	rec arrow.Record
-	row int
-	cur string // the file being read
-	idx []int  // column index in the current file of every column in cols
+	pf   *file.Reader
+	rg   int      // next row group of pf
+	rows int      // rows in the current row group
+	row  int      // next row of it
+	cur  string   // the file being read
+	idx  []int    // leaf column index in the current file of every column in cols
+	data []colBuf // the current row group, one buffer per column
+	pos  []int    // read position in data[i]'s values
+	lpos int      // read position in the list column's levels
 }
 
 // OpenFeatureTable opens the features table at path (a file or a
@@ -158,36 +157,67 @@ func (r *FeatureReader) open() error {
 		pf.Close()
 		return fmt.Errorf("%s: columns differ from those of %s", p, r.files[0])
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: DefaultRowGroupRows}, memory.DefaultAllocator)
+	want, err := parquetSchema(r.cols)
 	if err != nil {
 		pf.Close()
 		return fmt.Errorf("%s: %w", p, err)
 	}
-	sch, err := fr.Schema()
-	if err != nil {
-		pf.Close()
-		return fmt.Errorf("%s: %w", p, err)
-	}
+	wantSchema := schema.NewSchema(want)
+	got := pf.MetaData().Schema
 	r.idx = r.idx[:0]
-	for _, c := range r.cols {
-		i := sch.FieldIndices(c.Name)
-		if len(i) != 1 {
-			pf.Close()
-			return fmt.Errorf("%s: column %s missing", p, c.Name)
+	for i, c := range r.cols {
+		path := c.Name
+		if c.Type == "list<float32>" {
+			path = c.Name + ".list.element"
 		}
-		want, _ := arrowType(&c)
-		if got := sch.Field(i[0]).Type; !arrow.TypeEqual(got, want) {
+		j := got.ColumnIndexByName(path)
+		if j < 0 {
 			pf.Close()
-			return fmt.Errorf("%s: column %s is %s, want %s", p, c.Name, got, want)
+			return fmt.Errorf("%s: column %s missing", p, path)
 		}
-		r.idx = append(r.idx, i[0])
+		gc, wc := got.Column(j), wantSchema.Column(i)
+		if gc.PhysicalType() != wc.PhysicalType() || gc.MaxDefinitionLevel() != wc.MaxDefinitionLevel() || gc.MaxRepetitionLevel() != wc.MaxRepetitionLevel() {
+			pf.Close()
+			return fmt.Errorf("%s: column %s is %s (levels %d/%d), want %s (levels %d/%d)", p, c.Name,
+				gc.PhysicalType(), gc.MaxDefinitionLevel(), gc.MaxRepetitionLevel(),
+				wc.PhysicalType(), wc.MaxDefinitionLevel(), wc.MaxRepetitionLevel())
+		}
+		r.idx = append(r.idx, j)
 	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
-	if err != nil {
-		pf.Close()
-		return fmt.Errorf("%s: %w", p, err)
+	if r.data == nil {
+		r.data = make([]colBuf, len(r.cols))
+		r.pos = make([]int, len(r.cols))
+		for i := range r.cols {
+			r.data[i].nullable = r.cols[i].Nullable
+		}
 	}
-	r.pf, r.rr, r.cur = pf, rr, p
+	r.pf, r.cur, r.rg = pf, p, 0
+	return nil
+}
+
+// readRowGroup reads row group r.rg of the current file into r.data.
+func (r *FeatureReader) readRowGroup() (err error) {
+	defer func() {
+		// arrow/go's parquet readers panic on some corrupt input.
+		if e := recover(); e != nil {
+			err = fmt.Errorf("%s: row group %d: %v", r.cur, r.rg, e)
+		}
+	}()
+	rgr := r.pf.RowGroup(r.rg)
+	r.rows = int(rgr.NumRows())
+	for i, j := range r.idx {
+		cr, err := rgr.Column(j)
+		if err != nil {
+			return fmt.Errorf("%s: row group %d: column %s: %w", r.cur, r.rg, r.cols[i].Name, err)
+		}
+		if err := r.data[i].read(cr, r.rows); err != nil {
+			return fmt.Errorf("%s: row group %d: column %s: %w", r.cur, r.rg, r.cols[i].Name, err)
+		}
+		r.pos[i] = 0
+	}
+	r.lpos = 0
+	r.rg++
+	r.row = 0
 	return nil
 }
 
@@ -243,22 +273,15 @@ func schemaFromMeta(kv map[string]string) ([]TableColumn, FeatureSchema, error) 
 // Next reads the next row into dst (whose slices it replaces) and returns
 // io.EOF after the last.
 func (r *FeatureReader) Next(dst *FeatureRow) error {
-	for r.rec == nil || r.row >= int(r.rec.NumRows()) {
-		if r.rr == nil {
+	for r.row >= r.rows {
+		if r.pf == nil {
 			return io.EOF
 		}
-		if r.rec != nil {
-			r.rec.Release()
-			r.rec = nil
-		}
-		if r.rr.Next() {
-			r.rec = r.rr.Record()
-			r.rec.Retain()
-			r.row = 0
+		if r.rg < r.pf.NumRowGroups() {
+			if err := r.readRowGroup(); err != nil {
+				return err
+			}
 			continue
-		}
-		if err := r.rr.Err(); err != nil && err != io.EOF {
-			return fmt.Errorf("%s: %w", r.cur, err)
 		}
 		if r.next >= len(r.files) {
 			r.release()
@@ -268,55 +291,61 @@ func (r *FeatureReader) Next(dst *FeatureRow) error {
 			return err
 		}
 	}
-	r.fill(dst, r.row)
+	r.fill(dst)
 	r.row++
 	return nil
 }
 
-// fill converts row i of the current record into dst.
-func (r *FeatureReader) fill(dst *FeatureRow, i int) {
-	col := func(k int) arrow.Array { return r.rec.Column(r.idx[k]) }
-	str := func(k int) string {
-		a := col(k).(*array.String)
-		if a.IsNull(i) {
-			return ""
+// fill converts the next row of the current row group into dst.
+func (r *FeatureReader) fill(dst *FeatureRow) {
+	i := r.row
+	// take returns the position of row i's value in column k, or -1 for
+	// null, and advances the column.
+	take := func(k int) int {
+		b := &r.data[k]
+		if b.nullable && b.def[i] == 0 {
+			return -1
 		}
-		return a.Value(i)
+		p := r.pos[k]
+		r.pos[k]++
+		return p
+	}
+	str := func(k int) string {
+		if p := take(k); p >= 0 {
+			return r.data[k].str(p)
+		}
+		return ""
 	}
 	*dst = FeatureRow{
 		Turbine: str(colTurbine),
 		Sensor:  str(colSensor),
-		Path:    str(colPath),
-		Channel: str(colChannel),
-		Segment: int(col(colSegment).(*array.Int32).Value(i)),
-		Unit:    str(colUnit),
-		Samples: int(col(colSamples).(*array.Int64).Value(i)),
-		Label:   str(colLabel),
 	}
-	if t := col(colTime).(*array.Timestamp); !t.IsNull(i) {
-		dst.Time = time.UnixMicro(int64(t.Value(i))).UTC()
+	if p := take(colTime); p >= 0 {
+		dst.Time = time.UnixMicro(r.data[colTime].i64[p]).UTC()
 	}
-	dst.SampleRateHz = col(colRate).(*array.Float64).Value(i)
-	if a := col(colRPM).(*array.Float64); !a.IsNull(i) {
-		dst.RPM = a.Value(i)
+	dst.Path = str(colPath)
+	dst.Channel = str(colChannel)
+	dst.Segment = int(r.data[colSegment].i32[take(colSegment)])
+	dst.Unit = str(colUnit)
+	dst.SampleRateHz = r.data[colRate].f64[take(colRate)]
+	if p := take(colRPM); p >= 0 {
+		dst.RPM = r.data[colRPM].f64[p]
 	}
+	dst.Samples = int(r.data[colSamples].i64[take(colSamples)])
+	dst.Label = str(colLabel)
 	k := numFixed
 	if n := len(r.schema.Meta); n > 0 {
 		dst.Meta = make([]datasets.Field, n)
 		for j, mc := range r.schema.Meta {
 			f := datasets.Field{Name: mc.Name}
-			switch a := col(k).(type) {
-			case *array.Int64:
-				if !a.IsNull(i) {
-					f.Value = strconv.FormatInt(a.Value(i), 10)
-				}
-			case *array.Float64:
-				if !a.IsNull(i) {
-					f.Value = strconv.FormatFloat(a.Value(i), 'g', -1, 64)
-				}
-			case *array.String:
-				if !a.IsNull(i) {
-					f.Value = a.Value(i)
+			if p := take(k); p >= 0 {
+				switch mc.Kind {
+				case datasets.MetaInteger:
+					f.Value = strconv.FormatInt(r.data[k].i64[p], 10)
+				case datasets.MetaFloat:
+					f.Value = strconv.FormatFloat(r.data[k].f64[p], 'g', -1, 64)
+				default:
+					f.Value = r.data[k].str(p)
 				}
 			}
 			dst.Meta[j] = f
@@ -325,34 +354,37 @@ func (r *FeatureReader) fill(dst *FeatureRow, i int) {
 	}
 	dst.Values = make([]float64, len(r.schema.Features))
 	for j := range dst.Values {
-		a := col(k).(*array.Float64)
-		if a.IsNull(i) {
-			dst.Values[j] = math.NaN()
+		if p := take(k); p >= 0 {
+			dst.Values[j] = r.data[k].f64[p]
 		} else {
-			dst.Values[j] = a.Value(i)
+			dst.Values[j] = math.NaN()
 		}
 		k++
 	}
 	if r.schema.Spectra {
-		a := col(k).(*array.List)
-		if !a.IsNull(i) {
-			lo, hi := a.ValueOffsets(i)
-			vals := a.ListValues().(*array.Float32).Float32Values()
-			dst.Spectrum = append([]float32(nil), vals[lo:hi]...)
+		b := &r.data[k]
+		l := r.lpos
+		switch b.def[l] {
+		case listNull:
+			r.lpos++
+		case listEmpty:
+			dst.Spectrum = []float32{}
+			r.lpos++
+		default:
+			start := r.pos[k]
+			for r.lpos < len(b.def) && (r.lpos == l || b.rep[r.lpos] == 1) {
+				r.lpos++
+			}
+			n := r.lpos - l
+			dst.Spectrum = append([]float32(nil), b.f32[start:start+n]...)
+			r.pos[k] += n
 		}
 	}
 }
 
 // release closes the current file.
 func (r *FeatureReader) release() {
-	if r.rec != nil {
-		r.rec.Release()
-		r.rec = nil
-	}
-	if r.rr != nil {
-		r.rr.Release()
-		r.rr = nil
-	}
+	r.rows, r.row = 0, 0
 	if r.pf != nil {
 		r.pf.Close()
 		r.pf = nil

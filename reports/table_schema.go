@@ -211,14 +211,15 @@ func arrowType(c *TableColumn) (arrow.DataType, error) {
 	case "double":
 		return arrow.PrimitiveTypes.Float64, nil
 	case "list<float32>":
-		return arrow.ListOf(arrow.PrimitiveTypes.Float32), nil
+		return arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float32, Nullable: true}), nil
 	}
 	return nil, fmt.Errorf("column %s: unknown type %q", c.Name, c.Type)
 }
 
 // arrowSchema returns the Arrow schema of cols with unit, doc and role as
-// field metadata and fileMeta as schema metadata.
-func arrowSchema(cols []TableColumn, fileMeta map[string]string, keys []string) (*arrow.Schema, error) {
+// field metadata: the ARROW:schema that pyarrow and pqarrow apply when they
+// read the file.
+func arrowSchema(cols []TableColumn) (*arrow.Schema, error) {
 	fields := make([]arrow.Field, len(cols))
 	for i := range cols {
 		c := &cols[i]
@@ -236,10 +237,5 @@ func arrowSchema(cols []TableColumn, fileMeta map[string]string, keys []string) 
 		}
 		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: c.Nullable, Metadata: arrow.NewMetadata(mk, mv)}
 	}
-	vals := make([]string, len(keys))
-	for i, k := range keys {
-		vals[i] = fileMeta[k]
-	}
-	md := arrow.NewMetadata(keys, vals)
-	return arrow.NewSchema(fields, &md), nil
+	return arrow.NewSchema(fields, nil), nil
 }

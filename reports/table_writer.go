@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,12 +11,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/features"
 )
@@ -76,21 +77,9 @@ type FeatureWriter struct {
 	path   string
 	schema FeatureSchema
 	out    *AtomicFile
-	fw     *pqarrow.FileWriter
-	rb     *array.RecordBuilder
+	fw     *file.Writer
 	rgRows int
-
-	// Column builders, cached from rb.
-	str    [numFixed]*array.StringBuilder
-	tm     *array.TimestampBuilder
-	seg    *array.Int32Builder
-	rate   *array.Float64Builder
-	rpm    *array.Float64Builder
-	nsamp  *array.Int64Builder
-	meta   []array.Builder
-	feat   []*array.Float64Builder
-	psd    *array.ListBuilder
-	psdVal *array.Float32Builder
+	cols   []colBuf // one per column, in table order
 
 	metaInt   []int64
 	metaFloat []float64
@@ -121,14 +110,30 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	sch, err := arrowSchema(cols, md, keys)
+	root, err := parquetSchema(cols)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	kv := metadata.NewKeyValueMetadata()
+	for _, k := range keys {
+		kv.Append(k, md[k])
+	}
+	// The Arrow schema, as pyarrow and arrow/go's pqarrow store it, carries
+	// unit, doc and role as field metadata.
+	sch, err := arrowSchema(cols)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var ipcBuf bytes.Buffer
+	iw := ipc.NewWriter(&ipcBuf, ipc.WithSchema(sch))
+	if err := iw.Close(); err != nil {
+		return nil, fmt.Errorf("%s: serializing the Arrow schema: %w", path, err)
+	}
+	kv.Append("ARROW:schema", base64.StdEncoding.EncodeToString(ipcBuf.Bytes()))
+
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(int64(rgRows)),
 		parquet.WithCreatedBy("windpm " + md[MetaToolVersion]),
 		parquet.WithStats(true),
 		// Version 2 data pages: arrow/go v15 grows the level buffer of a
@@ -148,42 +153,19 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 	if err != nil {
 		return nil, err
 	}
-	fw, err := pqarrow.NewFileWriter(sch, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		out.Abort()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	w := &FeatureWriter{
-		path:   path,
-		schema: s,
-		out:    out,
-		fw:     fw,
-		rb:     array.NewRecordBuilder(memory.DefaultAllocator, sch),
-		rgRows: rgRows,
+		path:      path,
+		schema:    s,
+		out:       out,
+		fw:        file.NewParquetWriter(out, root, file.WithWriterProps(props), file.WithWriteMetadata(kv)),
+		rgRows:    rgRows,
+		cols:      make([]colBuf, len(cols)),
+		metaInt:   make([]int64, len(s.Meta)),
+		metaFloat: make([]float64, len(s.Meta)),
 	}
-	for _, i := range []int{colTurbine, colSensor, colPath, colChannel, colUnit, colLabel} {
-		w.str[i] = w.rb.Field(i).(*array.StringBuilder)
+	for i := range cols {
+		w.cols[i].nullable = cols[i].Nullable
 	}
-	w.tm = w.rb.Field(colTime).(*array.TimestampBuilder)
-	w.seg = w.rb.Field(colSegment).(*array.Int32Builder)
-	w.rate = w.rb.Field(colRate).(*array.Float64Builder)
-	w.rpm = w.rb.Field(colRPM).(*array.Float64Builder)
-	w.nsamp = w.rb.Field(colSamples).(*array.Int64Builder)
-	k := numFixed
-	for range s.Meta {
-		w.meta = append(w.meta, w.rb.Field(k))
-		k++
-	}
-	for range s.Features {
-		w.feat = append(w.feat, w.rb.Field(k).(*array.Float64Builder))
-		k++
-	}
-	if s.Spectra {
-		w.psd = w.rb.Field(k).(*array.ListBuilder)
-		w.psdVal = w.psd.ValueBuilder().(*array.Float32Builder)
-	}
-	w.metaInt = make([]int64, len(s.Meta))
-	w.metaFloat = make([]float64, len(s.Meta))
 	return w, nil
 }
 
@@ -261,58 +243,37 @@ func (w *FeatureWriter) Write(r *FeatureRow) error {
 	if err := w.check(r); err != nil {
 		return fmt.Errorf("%s: row %s %s segment %d: %w", w.path, r.Path, r.Channel, r.Segment, err)
 	}
-	w.str[colTurbine].Append(r.Turbine)
-	w.str[colSensor].Append(r.Sensor)
-	if r.Time.IsZero() {
-		w.tm.AppendNull()
-	} else {
-		w.tm.Append(arrow.Timestamp(r.Time.UnixMicro()))
-	}
-	w.str[colPath].Append(r.Path)
-	w.str[colChannel].Append(r.Channel)
-	w.seg.Append(int32(r.Segment))
-	w.str[colUnit].Append(r.Unit)
-	w.rate.Append(r.SampleRateHz)
-	if r.RPM == 0 {
-		w.rpm.AppendNull()
-	} else {
-		w.rpm.Append(r.RPM)
-	}
-	w.nsamp.Append(int64(r.Samples))
-	if r.Label == "" {
-		w.str[colLabel].AppendNull()
-	} else {
-		w.str[colLabel].Append(r.Label)
-	}
-	for i, b := range w.meta {
-		v := r.Meta[i].Value
-		if v == "" {
-			b.AppendNull()
-			continue
-		}
+	c := w.cols
+	c[colTurbine].addString(r.Turbine, false)
+	c[colSensor].addString(r.Sensor, false)
+	c[colTime].addInt64(r.Time.UnixMicro(), r.Time.IsZero())
+	c[colPath].addString(r.Path, false)
+	c[colChannel].addString(r.Channel, false)
+	c[colSegment].addInt32(int32(r.Segment))
+	c[colUnit].addString(r.Unit, false)
+	c[colRate].addFloat64(r.SampleRateHz, false)
+	c[colRPM].addFloat64(r.RPM, r.RPM == 0)
+	c[colSamples].addInt64(int64(r.Samples), false)
+	c[colLabel].addString(r.Label, r.Label == "")
+	k := numFixed
+	for i, m := range r.Meta {
+		null := m.Value == ""
 		switch w.schema.Meta[i].Kind {
 		case datasets.MetaInteger:
-			b.(*array.Int64Builder).Append(w.metaInt[i])
+			c[k].addInt64(w.metaInt[i], null)
 		case datasets.MetaFloat:
-			b.(*array.Float64Builder).Append(w.metaFloat[i])
+			c[k].addFloat64(w.metaFloat[i], null)
 		default:
-			b.(*array.StringBuilder).Append(v)
+			c[k].addString(m.Value, null)
 		}
+		k++
 	}
-	for i, b := range w.feat {
-		if v := r.Values[i]; math.IsNaN(v) {
-			b.AppendNull()
-		} else {
-			b.Append(v)
-		}
+	for _, v := range r.Values {
+		c[k].addFloat64(v, math.IsNaN(v))
+		k++
 	}
-	if w.psd != nil {
-		if r.Spectrum == nil {
-			w.psd.AppendNull()
-		} else {
-			w.psd.Append(true)
-			w.psdVal.AppendValues(r.Spectrum, nil)
-		}
+	if w.schema.Spectra {
+		c[k].addList(r.Spectrum)
 	}
 	w.buffered++
 	w.rows++
@@ -366,18 +327,35 @@ func (w *FeatureWriter) check(r *FeatureRow) error {
 }
 
 // flush writes the buffered rows as one row group.
-func (w *FeatureWriter) flush() error {
+func (w *FeatureWriter) flush() (err error) {
 	if w.buffered == 0 {
 		return nil
 	}
-	rec := w.rb.NewRecord()
-	defer rec.Release()
+	defer func() {
+		// arrow/go's parquet writers panic on some I/O errors.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+		if err != nil {
+			w.err = fmt.Errorf("%s: writing row group: %w", w.path, err)
+			err = w.err
+		}
+	}()
 	w.buffered = 0
-	if err := w.fw.Write(rec); err != nil {
-		w.err = fmt.Errorf("%s: writing row group: %w", w.path, err)
-		return w.err
+	rgw := w.fw.AppendRowGroup()
+	for i := range w.cols {
+		cw, err := rgw.NextColumn()
+		if err != nil {
+			return err
+		}
+		if err := w.cols[i].write(cw); err != nil {
+			return fmt.Errorf("column %s: %w", cw.Descr().Name(), err)
+		}
+		if err := cw.Close(); err != nil {
+			return err
+		}
 	}
-	return nil
+	return rgw.Close()
 }
 
 // Close writes the buffered rows and the footer and renames the file into
@@ -390,12 +368,11 @@ func (w *FeatureWriter) Close() error {
 		w.Abort()
 		return err
 	}
-	if err := w.fw.Close(); err != nil {
+	if err := closeParquet(w.fw); err != nil {
 		w.Abort()
 		return fmt.Errorf("%s: %w", w.path, err)
 	}
 	w.done = true
-	w.rb.Release()
 	return w.out.Commit()
 }
 
@@ -406,6 +383,5 @@ func (w *FeatureWriter) Abort() {
 		return
 	}
 	w.done = true
-	w.rb.Release()
 	w.out.Abort()
 }
