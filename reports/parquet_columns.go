@@ -277,6 +277,8 @@ func (b *colBuf) read(cr file.ColumnChunkReader, rows int) error {
 	for _, d := range b.def {
 		if d == maxDef {
 			nonNull++
+		} else if d < 0 || d > maxDef || (maxRep == 0 && d != 0) {
+			return fmt.Errorf("definition level %d out of range", d)
 		}
 	}
 	if maxDef > 0 && nonNull != b.values() {

@@ -131,9 +131,16 @@ func (r *FeatureReader) Columns() []TableColumn { return r.cols }
 func (r *FeatureReader) Meta() map[string]string { return r.meta }
 
 // open opens the next file and checks that its columns match the table's.
-func (r *FeatureReader) open() error {
+func (r *FeatureReader) open() (err error) {
 	r.release()
 	p := r.files[r.next]
+	defer func() {
+		// arrow/go's parquet reader panics on some corrupt input.
+		if e := recover(); e != nil {
+			r.release()
+			err = fmt.Errorf("%s: corrupt Parquet file: %v", p, e)
+		}
+	}()
 	r.next++
 	pf, err := file.OpenParquetFile(p, false)
 	if err != nil {
@@ -200,7 +207,7 @@ func (r *FeatureReader) readRowGroup() (err error) {
 	defer func() {
 		// arrow/go's parquet readers panic on some corrupt input.
 		if e := recover(); e != nil {
-			err = fmt.Errorf("%s: row group %d: %v", r.cur, r.rg, e)
+			err = fmt.Errorf("%s: row group %d: corrupt Parquet data: %v", r.cur, r.rg, e)
 		}
 	}()
 	rgr := r.pf.RowGroup(r.rg)

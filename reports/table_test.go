@@ -1,12 +1,15 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -234,6 +237,19 @@ func checkParquetLayout(t *testing.T, path string, s FeatureSchema, rows, rgRows
 	as, err := fr.Schema()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// pqarrow (like pyarrow) applies the stored ARROW:schema: it must
+	// agree with the Parquet schema, and the whole table must read.
+	tab, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatalf("pqarrow ReadTable: %v", err)
+	}
+	defer tab.Release()
+	if tab.NumRows() != int64(rows) {
+		t.Errorf("pqarrow reads %d rows, want %d", tab.NumRows(), rows)
+	}
+	if tm, _ := as.FieldsByName("time"); tm[0].Type.String() != "timestamp[us, tz=UTC]" {
+		t.Errorf("pqarrow reads time as %s", tm[0].Type)
 	}
 	for _, c := range s.Features {
 		f, ok := as.FieldsByName(c.Name)
@@ -567,5 +583,74 @@ func TestAtomicFileCommitError(t *testing.T) {
 	}
 	if _, err := a.Write([]byte("more")); err == nil || errors.Is(err, os.ErrClosed) {
 		t.Errorf("write after failed commit: %v", err)
+	}
+}
+
+// TestReadCorruptTable damages a valid table byte by byte and truncates it:
+// the reader must return an error or rows, never panic.
+func TestReadCorruptTable(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.parquet")
+	writeTable(t, path, testSchema(true), testRows(9, true), 4)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.parquet")
+	try := func(b []byte) {
+		if err := os.WriteFile(bad, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("panic reading a damaged table (%d bytes): %v\n%s", len(b), r, debug.Stack())
+			}
+		}()
+		ReadFeatureTable(bad)
+	}
+	for _, n := range []int{0, 4, 100, len(good) / 2, len(good) - 9, len(good) - 1} {
+		try(good[:n])
+	}
+	step := max(1, len(good)/300)
+	for i := 4; i < len(good)-8; i += step {
+		b := slices.Clone(good)
+		b[i] ^= 0xff
+		try(b)
+	}
+}
+
+// TestFeatureWriterMemoryBounded writes many row groups and checks that
+// the live heap does not grow with the number of rows.
+func TestFeatureWriterMemoryBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.parquet")
+	s := testSchema(false)
+	w, err := newFeatureWriter(path, s, nil, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	rows := testRows(50, false)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	var after2k uint64
+	for i := range 20000 {
+		if err := w.Write(&rows[i%len(rows)]); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2000 {
+			after2k = heap()
+		}
+	}
+	// 36 more row groups; each adds its metadata to the footer (about
+	// 200 bytes per column), nothing else may stay.
+	if grown := int64(heap()) - int64(after2k); grown > 1<<20 {
+		t.Errorf("heap grew by %d bytes over 18000 rows", grown)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
