@@ -67,6 +67,7 @@ type PartitionedFeatureWriter struct {
 	fileMeta map[string]string
 	by       []string
 
+	checker  *FeatureWriter // validates rows before they choose a partition
 	open     map[string]*partition
 	nextPart map[string]int
 	tick     int64
@@ -123,7 +124,8 @@ func NewPartitionedFeatureWriter(dir string, s FeatureSchema, fileMeta map[strin
 	}
 	return &PartitionedFeatureWriter{
 		dir: dir, tmp: tmp, schema: s, fileMeta: fileMeta, by: slices.Clone(partitionBy),
-		open: make(map[string]*partition), nextPart: make(map[string]int),
+		checker: &FeatureWriter{schema: s, metaInt: make([]int64, len(s.Meta)), metaFloat: make([]float64, len(s.Meta))},
+		open:    make(map[string]*partition), nextPart: make(map[string]int),
 		maxOpen: MaxOpenPartitions, maxBuffered: MaxBufferedRows, rgRows: RowGroupRows(&s),
 	}, nil
 }
@@ -202,6 +204,10 @@ func (p *PartitionedFeatureWriter) Write(r *FeatureRow) error {
 	}
 	if p.err != nil {
 		return p.err
+	}
+	// A refused row must not create its partition's folder and file.
+	if err := p.checker.check(r); err != nil {
+		return fmt.Errorf("%s: row %s %s segment %d: %w", p.dir, r.Path, r.Channel, r.Segment, err)
 	}
 	rel := p.partitionDir(r)
 	part, err := p.partition(rel)
