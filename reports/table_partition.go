@@ -25,11 +25,11 @@ const HiveNull = "__HIVE_DEFAULT_PARTITION__"
 
 // MaxOpenPartitions is how many partition files a PartitionedFeatureWriter
 // keeps open at once; MaxBufferedRows is how many rows it buffers across
-// all of them (a row group of a FeatureWriter with the widest schema; with
-// narrower schemas, partition files get row groups of up to this size).
+// all of them (beyond it, partition files get row groups smaller than
+// RowGroupRows).
 const (
 	MaxOpenPartitions = 64
-	MaxBufferedRows   = 4 * DefaultRowGroupRows
+	MaxBufferedRows   = 16384
 )
 
 // PartitionedFeatureWriter writes a features table as a hive-partitioned
@@ -75,7 +75,7 @@ type PartitionedFeatureWriter struct {
 	err      error
 	done     bool
 
-	// Limits, MaxOpenPartitions, MaxBufferedRows and DefaultRowGroupRows
+	// Limits, MaxOpenPartitions, MaxBufferedRows and RowGroupRows
 	// unless a test lowers them.
 	maxOpen, maxBuffered, rgRows int
 }

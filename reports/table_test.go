@@ -155,10 +155,10 @@ func TestFeatureTableRoundTrip(t *testing.T) {
 		rows    int
 		rgRows  int
 	}{
-		{"one row group", false, 7, DefaultRowGroupRows},
+		{"one row group", false, 7, 4096},
 		{"several row groups", false, 23, 5},
 		{"spectra", true, 11, 4},
-		{"empty", false, 0, DefaultRowGroupRows},
+		{"empty", false, 0, 4096},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "f.parquet")
@@ -368,7 +368,7 @@ func TestFeatureWriterAbortLeavesNothing(t *testing.T) {
 	}
 
 	// An aborted rewrite leaves the previous table as it was.
-	writeTable(t, path, testSchema(false), testRows(3, false), DefaultRowGroupRows)
+	writeTable(t, path, testSchema(false), testRows(3, false), 4096)
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -411,8 +411,8 @@ func TestPartitionedFeatureWriter(t *testing.T) {
 		rgRows               int
 		wantParts            bool // more than one part file in some partition
 	}{
-		{"defaults", MaxOpenPartitions, MaxBufferedRows, DefaultRowGroupRows, false},
-		{"two open files", 2, MaxBufferedRows, DefaultRowGroupRows, true},
+		{"defaults", MaxOpenPartitions, MaxBufferedRows, 4096, false},
+		{"two open files", 2, MaxBufferedRows, 4096, true},
 		{"small buffer", MaxOpenPartitions, 3, 2, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -673,5 +673,23 @@ func TestFeatureWriterMemoryBounded(t *testing.T) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRowGroupRows(t *testing.T) {
+	wide := FeatureSchema{Meta: make([]datasets.MetaColumn, 3), Features: make([]features.Column, 120)}
+	spectra := FeatureSchema{Features: make([]features.Column, 120), Spectra: true, SpectraFreqHz: make([]float64, 4097)}
+	for _, tc := range []struct {
+		name string
+		s    FeatureSchema
+		want int
+	}{
+		{"no features", FeatureSchema{}, MaxRowGroupRows},  // 16 MiB / 188 B
+		{"120 features", wide, (16 << 20) / (100 + 8*134)}, // 14315
+		{"4097-bin spectra", spectra, MinRowGroupRows},     // 16 MiB / 17.4 kB
+	} {
+		if got := RowGroupRows(&tc.s); got != tc.want {
+			t.Errorf("%s: %d rows, want %d", tc.name, got, tc.want)
+		}
 	}
 }

@@ -23,22 +23,24 @@ import (
 // RowGroupBytes is the uncompressed size a FeatureWriter aims at for one
 // row group: it buffers that much before it compresses and writes the rows
 // (RowGroupRows gives the row count for a schema). It bounds the writer's
-// memory, about twice RowGroupBytes, whatever the number of rows.
+// memory whatever the number of rows.
 const RowGroupBytes = 16 << 20
 
-// DefaultRowGroupRows is the smallest row group a FeatureWriter makes
-// (for wide schemas); narrow schemas get up to 16 times as many rows.
-const DefaultRowGroupRows = 4096
+// MinRowGroupRows and MaxRowGroupRows bound the rows of a row group.
+const (
+	MinRowGroupRows = 1024
+	MaxRowGroupRows = 65536
+)
 
 // RowGroupRows returns the number of rows per row group for schema s: as
-// many as fit in RowGroupBytes at 8 bytes per number and about 100 bytes
-// for the strings of the fixed columns, clamped to
-// [DefaultRowGroupRows, 16·DefaultRowGroupRows]. Larger row groups mean
-// fewer Parquet pages, each of which costs the zstd codec of arrow/go/v15
-// a fresh encoder, and faster scans in DuckDB.
+// many as fit in RowGroupBytes at 8 bytes per number, 4 per PSD value and
+// about 100 bytes for the strings of the fixed columns, clamped to
+// [MinRowGroupRows, MaxRowGroupRows]. Large row groups mean fewer Parquet
+// pages, each of which costs arrow/go v15's zstd codec a fresh encoder
+// (see BenchmarkFeatureWriter), and faster scans in DuckDB.
 func RowGroupRows(s *FeatureSchema) int {
 	rowBytes := 100 + 8*(numFixed+len(s.Meta)+len(s.Features)) + 4*len(s.SpectraFreqHz)
-	return min(max(RowGroupBytes/rowBytes, DefaultRowGroupRows), 16*DefaultRowGroupRows)
+	return min(max(RowGroupBytes/rowBytes, MinRowGroupRows), MaxRowGroupRows)
 }
 
 // FeatureRow is one row of the features table: one capture, or one segment
@@ -285,7 +287,7 @@ func (w *FeatureWriter) Write(r *FeatureRow) error {
 
 // check validates r against the schema and parses its metadata into
 // w.metaInt and w.metaFloat, before anything is appended, so that a bad
-// row leaves the builders untouched.
+// row leaves the column buffers untouched.
 func (w *FeatureWriter) check(r *FeatureRow) error {
 	s := &w.schema
 	if len(r.Values) != len(s.Features) {
