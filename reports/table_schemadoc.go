@@ -158,6 +158,24 @@ turbine column, ` + "`date`" + ` comes from the folder names, and a missing valu
 		fmt.Fprintf(&b, "| `%s` | %s |\n", kv[0], kv[1])
 	}
 	b.WriteString(`
+### Reading it
+
+` + "```sql" + `
+-- DuckDB
+SELECT turbine, sensor, time, kurtosis_pearson FROM 'features.parquet' ORDER BY time;
+SELECT * FROM read_parquet('features/**/*.parquet', hive_partitioning = true)
+  WHERE date >= DATE '2025-03-01';
+SELECT decode(key), decode(value) FROM parquet_kv_metadata('features.parquet');
+` + "```" + `
+
+` + "```python" + `
+import pandas as pd                      # with pyarrow installed
+df = pd.read_parquet("features.parquet")  # nulls become NaN / None / NaT
+` + "```" + `
+
+In Go, ` + "`reports.OpenFeatureTable`" + ` streams the rows back (a file or a
+partitioned folder) and ` + "`reports.ReadFeatureTable`" + ` reads them all.
+
 ## Other tables
 
 scores, alarms, predictions, scada and events (see DESIGN.md) are not
