@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // Source is one capture file to read, with the manifest row that named it
@@ -56,7 +58,7 @@ func Sources(inputs []string, manifest string) ([]Source, error) {
 	for _, in := range inputs {
 		st, err := os.Stat(in)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", in, unwrapPathErr(err))
+			return nil, fmt.Errorf("%s: %w", in, atomicfile.UnwrapPathError(err))
 		}
 		if !st.IsDir() {
 			srcs, err := fileSources(in)
@@ -69,7 +71,7 @@ func Sources(inputs []string, manifest string) ([]Source, error) {
 		var found []string
 		err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return fmt.Errorf("%s: %w", path, unwrapPathErr(err))
+				return fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 			}
 			if path != in && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
@@ -128,15 +130,6 @@ func isCaptureExt(path string) bool {
 		}
 	}
 	return false
-}
-
-// unwrapPathErr drops an *os.PathError's own path so that a message names
-// the path once.
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // MetaColumnsOf returns the metadata columns of the manifests srcs came

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // Partition keys a PartitionedFeatureWriter accepts.
@@ -116,11 +118,11 @@ func NewPartitionedFeatureWriter(dir string, s FeatureSchema, fileMeta map[strin
 	dir = filepath.Clean(dir)
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	return &PartitionedFeatureWriter{
 		dir: dir, tmp: tmp, schema: s, fileMeta: fileMeta, by: slices.Clone(partitionBy),
@@ -138,14 +140,14 @@ func checkReplaceable(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+		return fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s: exists and is not a folder", dir)
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+		return fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	for _, e := range ents {
 		if !e.IsDir() || !strings.Contains(e.Name(), "=") {
@@ -263,7 +265,7 @@ func (p *PartitionedFeatureWriter) partition(rel string) (*partition, error) {
 	}
 	d := filepath.Join(p.tmp, rel)
 	if err := os.MkdirAll(d, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", p.dir, rel, unwrapPathErr(err))
+		return nil, fmt.Errorf("%s: %s: %w", p.dir, rel, atomicfile.UnwrapPathError(err))
 	}
 	n := p.nextPart[rel]
 	p.nextPart[rel] = n + 1
@@ -317,7 +319,7 @@ func (p *PartitionedFeatureWriter) Close() error {
 		old = p.tmp + ".old"
 		if err := os.Rename(p.dir, old); err != nil {
 			os.RemoveAll(p.tmp)
-			return fmt.Errorf("%s: %w", p.dir, unwrapPathErr(err))
+			return fmt.Errorf("%s: %w", p.dir, atomicfile.UnwrapPathError(err))
 		}
 	}
 	if err := os.Rename(p.tmp, p.dir); err != nil {
@@ -325,7 +327,7 @@ func (p *PartitionedFeatureWriter) Close() error {
 			os.Rename(old, p.dir)
 		}
 		os.RemoveAll(p.tmp)
-		return fmt.Errorf("%s: %w", p.dir, unwrapPathErr(err))
+		return fmt.Errorf("%s: %w", p.dir, atomicfile.UnwrapPathError(err))
 	}
 	if old != "" {
 		if err := os.RemoveAll(old); err != nil {

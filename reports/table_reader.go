@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/schema"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // FeatureTable is a features table read whole into memory.
@@ -84,7 +85,7 @@ type FeatureReader struct {
 func OpenFeatureTable(path string) (*FeatureReader, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathErr(err))
+		return nil, fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 	}
 	r := &FeatureReader{path: path}
 	if fi.IsDir() {

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -574,34 +573,6 @@ func TestHiveEscape(t *testing.T) {
 		if got := hiveEscape(in); got != want {
 			t.Errorf("hiveEscape(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestAtomicFileCommitError(t *testing.T) {
-	dir := t.TempDir()
-	target := filepath.Join(dir, "d")
-	// Renaming a file onto a non-empty folder fails: Commit must report it
-	// and leave no temporary behind.
-	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	a, err := CreateAtomic(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Write([]byte("data")); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Commit(); err == nil {
-		t.Fatal("commit onto a folder succeeded")
-	} else if strings.Contains(err.Error(), ".tmp-") {
-		t.Errorf("error names the temporary file: %v", err)
-	}
-	if names := listDir(t, dir); !slices.Equal(names, []string{"d", filepath.Join("d", "x")}) {
-		t.Errorf("left %v", names)
-	}
-	if _, err := a.Write([]byte("more")); err == nil || errors.Is(err, os.ErrClosed) {
-		t.Errorf("write after failed commit: %v", err)
 	}
 }
 

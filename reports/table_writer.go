@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // RowGroupBytes is the uncompressed size a FeatureWriter aims at for one
@@ -78,7 +79,7 @@ type FeatureRow struct {
 type FeatureWriter struct {
 	path   string
 	schema FeatureSchema
-	out    *AtomicFile
+	out    *atomicfile.File
 	fw     *file.Writer
 	rgRows int
 	cols   []colBuf // one per column, in table order
@@ -151,7 +152,7 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 	}
 	props := parquet.NewWriterProperties(opts...)
 
-	out, err := CreateAtomic(path)
+	out, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"github.com/windpm/windpm/datasets/synth"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 type demoOptions struct {
@@ -93,7 +92,7 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 	ctx := cmd.Context()
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", o.out, unwrapPath(err))
+		return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
 	}
 
 	cfg := synth.DemoConfig()
@@ -161,7 +160,7 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 	}
 	figDir := filepath.Join(o.out, "figures")
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", figDir, unwrapPath(err))
+		return fmt.Errorf("%s: %w", figDir, atomicfile.UnwrapPathError(err))
 	}
 	var figures []string
 
@@ -320,15 +319,3 @@ func median(x []float64) float64 {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
-
-// unwrapPath drops an *os.PathError's own path so that a message names the
-// path once.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-var _ io.Writer = (*tabwriter.Writer)(nil)

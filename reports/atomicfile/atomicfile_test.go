@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +68,41 @@ func TestWriteUnsynced(t *testing.T) {
 	st, _ := os.Stat(path)
 	if st.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+}
+
+func TestCommitError(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "d")
+	// Renaming a file onto a non-empty folder fails: Commit must report it
+	// and leave no temporary behind.
+	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Create(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Write([]byte("data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Commit(); err == nil {
+		t.Fatal("commit onto a folder succeeded")
+	} else if strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("error names the temporary file: %v", err)
+	}
+	var names []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if !slices.Equal(names, []string{"d", filepath.Join("d", "x")}) {
+		t.Errorf("left %v", names)
+	}
+	if _, err := a.Write([]byte("more")); err == nil || errors.Is(err, os.ErrClosed) {
+		t.Errorf("write after failed commit: %v", err)
 	}
 }
