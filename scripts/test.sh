@@ -15,12 +15,35 @@ echo "== go test -tags purego ./..."
 go test -count=1 -tags purego ./...
 
 fuzztime=${FUZZTIME:-10s}
+
+# fuzz_one runs one fuzz target. Go 1.26's fuzz coordinator can end a
+# clean run with a bare "context deadline exceeded" when -fuzztime expires
+# while a worker is mid-call (go.dev/issue/75804, fixed in Go 1.27). That
+# line alone, with no failing input written and no panic, is retried once
+# and then tolerated; anything else fails.
+fuzz_one() {
+  local pkg=$1 target=$2 log
+  log=$(mktemp)
+  for attempt in 1 2; do
+    if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >"$log" 2>&1; then
+      tail -n 2 "$log"; rm -f "$log"; return 0
+    fi
+    if grep -q 'context deadline exceeded' "$log" && ! grep -qE 'Failing input written|panic:|_test\.go:[0-9]+:' "$log"; then
+      echo "   (Go fuzz coordinator deadline race, go.dev/issue/75804; attempt $attempt)"
+      continue
+    fi
+    cat "$log"; rm -f "$log"; return 1
+  done
+  echo "   tolerated: the deadline race twice, no failing input"
+  rm -f "$log"
+}
+
 if [ "$fuzztime" != "0" ]; then
   echo "== fuzz ($fuzztime each)"
   for pkg in $(go list ./...); do
     for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
       echo "-- $pkg $target"
-      go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"
+      fuzz_one "$pkg" "$target"
     done
   done
 fi
