@@ -1,90 +1,17 @@
 package reports
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/windpm/windpm/reports/duckdbtest"
 )
-
-// duckDBResult is what testdata/duckdb/check.mjs prints.
-type duckDBResult struct {
-	Columns []struct{ Name, Type string }
-	Rows    [][]any
-	KV      map[string]string
-}
-
-// runDuckDB reads a table with DuckDB through node and
-// testdata/duckdb/check.mjs. It skips the test when node or npm is not on
-// PATH, and installs the pinned @duckdb/node-api into testdata/duckdb
-// when node_modules is absent (npm's output is shown only if it fails); if
-// that install fails (no network, no cache), it skips with npm's message.
-func runDuckDB(t *testing.T, args ...string) *duckDBResult {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH: DuckDB check skipped (install Node.js to run it)")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm not on PATH: DuckDB check skipped (install npm to run it)")
-	}
-	dir, err := filepath.Abs(filepath.Join("testdata", "duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@duckdb", "node-api")); err != nil {
-		// npm ci installs exactly the lock file. Some registries (mirrors
-		// that lack the other platforms' optional DuckDB bindings) make it
-		// refuse the lock; then install the same exact versions from
-		// package.json without touching the lock.
-		var msgs []byte
-		for _, args := range [][]string{
-			{"ci", "--no-audit", "--no-fund", "--loglevel=error"},
-			{"install", "--no-save", "--package-lock=false", "--no-audit", "--no-fund", "--loglevel=error"},
-		} {
-			cmd := exec.Command(npm, args...)
-			cmd.Dir = dir
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				msgs = nil
-				break
-			}
-			msgs = append(msgs, fmt.Sprintf("npm %s: %v\n%s\n", args[0], err, tail(out, 1000))...)
-		}
-		if msgs != nil {
-			t.Skipf("installing @duckdb/node-api in %s failed (offline?), DuckDB check skipped:\n%s", dir, msgs)
-		}
-	}
-	cmd := exec.Command(node, append([]string{filepath.Join(dir, "check.mjs")}, args...)...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node check.mjs %v: %v\n%s", args, err, tail(stderr.Bytes(), 4000))
-	}
-	var res duckDBResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("check.mjs output: %v\n%s", err, tail(out, 2000))
-	}
-	return &res
-}
-
-// tail returns the last n bytes of b.
-func tail(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[len(b)-n:]
-	}
-	return b
-}
 
 // duckTypes maps the table's logical types to the DuckDB types a reader
 // must see.
@@ -101,7 +28,7 @@ var duckTypes = map[string]string{
 // path, channel, segment as check.mjs orders them): types of every
 // column, then values, nulls where NaN, zero times, rpm 0 and empty text
 // were written.
-func checkDuckDB(t *testing.T, res *duckDBResult, s FeatureSchema, rows []FeatureRow, extra map[string]string) {
+func checkDuckDB(t *testing.T, res *duckdbtest.Result, s FeatureSchema, rows []FeatureRow, extra map[string]string) {
 	t.Helper()
 	cols := s.Columns()
 	if len(res.Columns) != len(cols)+len(extra) {
@@ -201,7 +128,7 @@ func TestDuckDBReadsFeatureTable(t *testing.T) {
 	s := testSchema(true)
 	rows := testRows(13, true)
 	writeTable(t, path, s, rows, 4)
-	res := runDuckDB(t, path)
+	res := duckdbtest.Run(t, path)
 	checkDuckDB(t, res, s, rows, nil)
 	for k, v := range map[string]string{
 		MetaTable:         "features",
@@ -238,7 +165,7 @@ func TestDuckDBReadsPartitionedTable(t *testing.T) {
 	}
 	// turbine stays in its place (the files hold it); date comes from the
 	// folder names, typed DATE by DuckDB, null for HiveNull.
-	res := runDuckDB(t, "--hive", dir)
+	res := duckdbtest.Run(t, "--hive", dir)
 	checkDuckDB(t, res, s, rows, map[string]string{"date": "DATE"})
 	slices.SortStableFunc(rows, func(a, b FeatureRow) int { return strings.Compare(a.Path, b.Path) })
 	for i, r := range rows {

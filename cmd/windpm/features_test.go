@@ -11,6 +11,7 @@ import (
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/datasets/sharedtest"
 	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/duckdbtest"
 )
 
 // The CWRU catalog as a manifest gives one row per file with its metadata
@@ -66,6 +67,26 @@ func TestFeaturesCWRUCatalog(t *testing.T) {
 	// No unit in the catalog: velocity needs one, so it is null (NaN).
 	if v := r105.Values[col("velocity_rms_10_1000_hz_mm_s")]; !math.IsNaN(v) {
 		t.Errorf("velocity without a unit: %g, want null", v)
+	}
+
+	// What a notebook sees: DuckDB reads the same table with the catalog's
+	// columns typed (runs wherever node is; CI has it).
+	res := duckdbtest.Run(t, out)
+	types := map[string]string{}
+	for _, c := range res.Columns {
+		types[c.Name] = c.Type
+	}
+	for name, want := range map[string]string{
+		"fault": "VARCHAR", "load_hp": "BIGINT", "fault_diameter_in": "DOUBLE", "cwru_file": "BIGINT",
+		"manifest_samples": "BIGINT", "time": "TIMESTAMP WITH TIME ZONE", "segment": "INTEGER",
+		"bpfo_db": "DOUBLE", "kurtosis_pearson": "DOUBLE", "path": "VARCHAR",
+	} {
+		if types[name] != want {
+			t.Errorf("DuckDB type of %s: %q, want %s", name, types[name], want)
+		}
+	}
+	if len(res.Rows) != 61 {
+		t.Errorf("DuckDB read %d rows, want 61", len(res.Rows))
 	}
 }
 
