@@ -11,7 +11,7 @@ import (
 	"github.com/windpm/windpm/features"
 )
 
-var updateSchemaDoc = flag.Bool("update", false, "rewrite docs/schema.md from the code")
+var updateSchemaDoc = flag.Bool("update", false, "rewrite docs/schema.md and the README's schema table from the code")
 
 // TestSchemaDoc checks that docs/schema.md is what the code that writes
 // the table generates (with the feature columns of this build); -update
