@@ -664,3 +664,52 @@ func TestRowGroupRows(t *testing.T) {
 		}
 	}
 }
+
+// A PSD longer than arrow/go's default write batch (1024 values) used to
+// make the writer loop for ever on version 2 pages; it round-trips.
+func TestLongSpectra(t *testing.T) {
+	s := testSchema(true)
+	s.SpectraFreqHz = make([]float64, 6001)
+	for i := range s.SpectraFreqHz {
+		s.SpectraFreqHz[i] = float64(i)
+	}
+	rows := testRows(5, false)
+	for i := range rows {
+		rows[i].Spectrum = make([]float32, 6001)
+		for j := range rows[i].Spectrum {
+			rows[i].Spectrum[j] = float32(i*10000 + j)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "long.parquet")
+	w, err := NewFeatureWriter(path, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range rows {
+			if err := w.Write(&rows[i]); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- w.Close()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("writing 5 rows with a 6001-bin PSD did not finish in 60 s")
+	}
+	tab, err := ReadFeatureTable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range tab.Rows {
+		if len(r.Spectrum) != 6001 || r.Spectrum[6000] != float32(i*10000+6000) {
+			t.Fatalf("row %d: spectrum of %d values", i, len(r.Spectrum))
+		}
+	}
+}

@@ -144,6 +144,12 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 		// and 4× the allocation for nullable columns, measured with
 		// BenchmarkFeatureWriter). DuckDB, pyarrow and Spark read both.
 		parquet.WithDataPageVersion(parquet.DataPageV2),
+		// A version 2 page must end on a row boundary, and arrow/go v15
+		// finds it by shrinking the write batch: a list row longer than
+		// the batch (a PSD of 6001 bins against the default 1024) shrinks
+		// it to zero and loops for ever (column_writer.go doBatchesV2).
+		// Batches hold at least one whole PSD row.
+		parquet.WithBatchSize(int64(max(1024, len(s.SpectraFreqHz)+1))),
 	}
 	for _, c := range cols {
 		if c.Dictionary {

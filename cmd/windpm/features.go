@@ -27,6 +27,7 @@ type featuresOptions struct {
 	resample  float64
 	envBand   string
 	jobs      int
+	spectra   bool
 }
 
 func newFeaturesCmd() *cobra.Command {
@@ -70,6 +71,7 @@ rows come out in input order whatever --jobs.`,
 	fl.Float64Var(&o.resample, "resample", 0, "resample every capture to this rate in Hz first (anti-aliased)")
 	fl.StringVar(&o.envBand, "envelope-band", "", "fixed envelope band LO:HI in Hz (default: chosen by the fast kurtogram)")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
+	fl.BoolVar(&o.spectra, "spectra", false, "add the Welch PSD (1 Hz bins, signal unit²/Hz) as a list<float32> column psd; all captures must share one rate (see --resample)")
 	return cmd
 }
 
@@ -202,11 +204,23 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 	}
 	metaCols := datasets.MetaColumnsOf(srcs)
 	schema := reports.FeatureSchema{Features: probe.Columns(), Meta: renameClashes(metaCols, probe.Columns(), stderr)}
+	psdRate := 0.0
+	if o.spectra {
+		if psdRate, err = spectraRate(srcs, opts, o.resample); err != nil {
+			return err
+		}
+		psd, err := features.NewPSD(psdRate)
+		if err != nil {
+			return err
+		}
+		schema.Spectra, schema.SpectraFreqHz = true, psd.Frequencies()
+		schema.SpectraDoc = fmt.Sprintf("Welch PSD, signal unit²/Hz: %g s Hann segments, half overlap, mean removed, one-sided density, at %g Hz", features.WelchSegmentSec, psdRate)
+	}
 	config, _ := json.Marshal(map[string]any{
 		"channel": opts.Channel, "rate_hz": opts.RateHz, "rpm": opts.RPM,
 		"segment_s": o.segmentS, "resample_hz": o.resample,
 		"envelope_lo_hz": cfg.EnvelopeLoHz, "envelope_hi_hz": cfg.EnvelopeHiHz,
-		"assets": o.assets, "bearing": o.bearing.name, "teeth": o.teeth,
+		"assets": o.assets, "bearing": o.bearing.name, "teeth": o.teeth, "spectra": o.spectra,
 	})
 	fileMeta := map[string]string{"windpm.version": versionString(), "windpm.config": string(config)}
 
@@ -234,8 +248,12 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 		// Both were checked above with the same arguments.
 		ex, _ := features.NewExtractor(cfg)
 		prep, _ := features.NewPreparer(o.resample, o.segmentS)
+		var psd *features.PSD
+		if psdRate > 0 {
+			psd, _ = features.NewPSD(psdRate)
+		}
 		return func(i int) featureResult {
-			rows, err := featureRows(srcs[i], opts, ex, prep, kin, metaCols, schema.Meta)
+			rows, err := featureRows(srcs[i], opts, ex, prep, psd, kin, metaCols, schema.Meta)
 			return featureResult{rows, err}
 		}
 	}, func(i int, r featureResult) error {
@@ -271,6 +289,22 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 	return b.result()
 }
 
+// spectraRate returns the sample rate of the table's PSD axis: the
+// --resample rate, else --rate, else the rate of the first capture.
+func spectraRate(srcs []datasets.Source, opts datasets.Options, resampleHz float64) (float64, error) {
+	switch {
+	case resampleHz > 0:
+		return resampleHz, nil
+	case opts.RateHz > 0:
+		return opts.RateHz, nil
+	}
+	caps, err := srcs[0].Read(opts)
+	if err != nil {
+		return 0, fmt.Errorf("--spectra needs the captures' rate: %w", err)
+	}
+	return caps[0].RateHz, nil
+}
+
 // featureWriter is what runFeatures needs of a table writer.
 type featureWriter interface {
 	Write(r *reports.FeatureRow) error
@@ -280,7 +314,7 @@ type featureWriter interface {
 
 // featureRows reads one source and returns its rows: one per channel and
 // segment. Every error names the file.
-func featureRows(src datasets.Source, opts datasets.Options, ex *features.Extractor, prep *features.Preparer, kin *kinematicsSource, metaCols, tableMeta []datasets.MetaColumn) ([]reports.FeatureRow, error) {
+func featureRows(src datasets.Source, opts datasets.Options, ex *features.Extractor, prep *features.Preparer, psd *features.PSD, kin *kinematicsSource, metaCols, tableMeta []datasets.MetaColumn) ([]reports.FeatureRow, error) {
 	caps, err := src.Read(opts)
 	if err != nil {
 		return nil, err
@@ -303,6 +337,13 @@ func featureRows(src datasets.Source, opts datasets.Options, ex *features.Extrac
 			if err := ex.Extract(values, &in); err != nil {
 				return nil, fmt.Errorf("%s: %s: segment %d: %w", c.Path, c.Channel, si, err)
 			}
+			var spectrum []float32
+			if psd != nil {
+				spectrum = make([]float32, len(psd.Frequencies()))
+				if err := psd.Compute(spectrum, seg, rate); err != nil {
+					return nil, fmt.Errorf("%s: %s: segment %d: %w", c.Path, c.Channel, si, err)
+				}
+			}
 			t := c.Time
 			if !t.IsZero() && len(segs) > 1 {
 				t = t.Add(time.Duration(float64(si*len(seg)) / rate * float64(time.Second)))
@@ -310,7 +351,7 @@ func featureRows(src datasets.Source, opts datasets.Options, ex *features.Extrac
 			rows = append(rows, reports.FeatureRow{
 				Turbine: c.Turbine, Sensor: c.Sensor, Time: t, Path: c.Path, Channel: c.Channel, Segment: si,
 				Unit: c.Unit, SampleRateHz: rate, RPM: c.RPM, Samples: len(seg), Label: c.Label,
-				Meta: meta, Values: values,
+				Meta: meta, Values: values, Spectrum: spectrum,
 			})
 		}
 	}

@@ -154,3 +154,39 @@ func TestFeaturesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// --spectra stores the 1 Hz Welch PSD with its axis; DuckDB reads it as a
+// float list; a capture at another rate fails alone.
+func TestFeaturesSpectra(t *testing.T) {
+	dir := sharedtest.Path(t, "cwru")
+	out := filepath.Join(t.TempDir(), "psd.parquet")
+	_, stderr, code := runCLI(t, "features", "--spectra", "--channel", "DE", "--manifest", filepath.Join(dir, "catalog.csv"), "-o", out)
+	// The catalog's first file (97) is at 48 kHz and sets the axis; the
+	// 12 kHz files differ and fail: exit 3.
+	if code != 3 || !strings.Contains(stderr, "differs from the table's PSD rate") {
+		t.Errorf("mixed rates: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "features", "--spectra", "--channel", "DE", "--rate", "12000", "-o", out,
+		filepath.Join(dir, "105.mat"), filepath.Join(dir, "130.mat"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tab, err := reports.ReadFeatureTable(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tab.Schema.SpectraFreqHz); n != 6001 || tab.Schema.SpectraFreqHz[1] != 1 {
+		t.Fatalf("PSD axis of %d bins", n)
+	}
+	for _, r := range tab.Rows {
+		if len(r.Spectrum) != 6001 {
+			t.Errorf("%s: PSD of %d bins", r.Path, len(r.Spectrum))
+		}
+	}
+	res := duckdbtest.Run(t, out)
+	for _, c := range res.Columns {
+		if c.Name == "psd" && c.Type != "FLOAT[]" {
+			t.Errorf("DuckDB type of psd: %s, want FLOAT[]", c.Type)
+		}
+	}
+}
