@@ -3,9 +3,9 @@ package fft
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/windpm/windpm/datasets/sharedtest"
 
 	"github.com/windpm/windpm/datasets"
 )
@@ -52,26 +52,6 @@ func TestResamplerErrorsAndAllocs(t *testing.T) {
 	}
 }
 
-// repoRoot walks up from the working directory to the folder holding
-// go.mod.
-func kernelRepoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // TestDecimateCWRU97 turns CWRU's 48 kHz normal baseline (record 97)
 // into a clean 12 kHz capture with CleanDecimation: the spectrum below
 // 5 kHz must be kept, and tones above 6 kHz added before decimation must
@@ -79,16 +59,13 @@ func kernelRepoRoot(t testing.TB) string {
 // keeps the spectrum too but lets some tones through at about 55 dB; its
 // figures are logged for the report.
 func TestDecimateCWRU97(t *testing.T) {
-	path := filepath.Join(kernelRepoRoot(t), "..", "shared", "data", "cwru", "97.mat")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("../shared/data/cwru/97.mat not found: %v", err)
-	}
+	path := sharedtest.Path(t, "cwru/97.mat")
 	caps, err := datasets.Read(path, datasets.Options{Channel: "DE_time", RateHz: 48000})
 	if err != nil {
-		t.Skipf("reading 97.mat through datasets.Read does not work yet: %v", err)
+		t.Fatal(err)
 	}
-	if len(caps) == 0 {
-		t.Skip("97.mat: no DE_time channel")
+	if len(caps) != 1 {
+		t.Fatalf("97.mat: %d DE_time channels, want 1", len(caps))
 	}
 	x := caps[0].Samples
 	const rate, q = 48000.0, 4
