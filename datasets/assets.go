@@ -73,6 +73,10 @@ type Sensor struct {
 	Bearing *BearingRef `yaml:"bearing,omitempty"`
 	// Gear is the gear mesh the sensor sees, nil when none.
 	Gear *Gear `yaml:"gear,omitempty"`
+	// Bands are frequency bands of this component whose power the feature
+	// table reports (band_power_<name>), such as a structural resonance
+	// or a known problem band.
+	Bands []Band `yaml:"bands,omitempty"`
 	// Line is the line of the sensor's entry in the file, 0 when not read
 	// from a file.
 	Line int `yaml:"-"`
@@ -107,6 +111,16 @@ type BearingOrders struct {
 	BPFI float64 `yaml:"bpfi"`
 	BSF  float64 `yaml:"bsf"`
 	FTF  float64 `yaml:"ftf"`
+}
+
+// Band is a named frequency band of a component.
+type Band struct {
+	// Name is lower-case snake_case; it becomes the feature column
+	// band_power_<name>.
+	Name string `yaml:"name"`
+	// LoHz and HiHz are the band edges in hertz, 0 <= LoHz < HiHz.
+	LoHz float64 `yaml:"lo_hz"`
+	HiHz float64 `yaml:"hi_hz"`
 }
 
 // Gear is a gear mesh seen by a sensor.
@@ -331,7 +345,7 @@ func decodeTurbine(n *yaml.Node, t *Turbine) error {
 
 func decodeSensor(n *yaml.Node, turbine string, s *Sensor) error {
 	f, err := mappingFields(n, "turbine "+turbine+": sensor", "id", "component", "iso_group", "unit",
-		"sensitivity_mv_per_unit", "shaft", "bearing", "gear")
+		"sensitivity_mv_per_unit", "shaft", "bearing", "gear", "bands")
 	if err != nil {
 		return err
 	}
@@ -405,6 +419,28 @@ func decodeSensor(n *yaml.Node, turbine string, s *Sensor) error {
 			return err
 		}
 		s.Gear = g
+	}
+	if bn := f["bands"]; bn != nil {
+		items, err := sequence(bn, what+": bands")
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			bf, err := mappingFields(it, what+": band", "name", "lo_hz", "hi_hz")
+			if err != nil {
+				return err
+			}
+			var b Band
+			for _, p := range []struct {
+				key string
+				dst any
+			}{{"name", &b.Name}, {"lo_hz", &b.LoHz}, {"hi_hz", &b.HiHz}} {
+				if err := decodeScalar(bf[p.key], what+": band "+p.key, p.dst); err != nil {
+					return err
+				}
+			}
+			s.Bands = append(s.Bands, b)
+		}
 	}
 	return nil
 }
@@ -495,6 +531,19 @@ func (s *Sensor) validate(turbine string) error {
 			if o.BPFO == 0 && o.BPFI == 0 && o.BSF == 0 && o.FTF == 0 {
 				return bad("bearing orders are all zero")
 			}
+		}
+	}
+	bseen := map[string]bool{}
+	for _, b := range s.Bands {
+		if !componentPattern.MatchString(b.Name) {
+			return bad("band name %q: want a lower-case snake_case name such as tower_mode", b.Name)
+		}
+		if bseen[b.Name] {
+			return bad("band %s given twice", b.Name)
+		}
+		bseen[b.Name] = true
+		if !finiteNonNeg(b.LoHz) || !(b.HiHz > b.LoHz) || math.IsInf(b.HiHz, 1) {
+			return bad("band %s: %g–%g Hz: want 0 <= lo_hz < hi_hz", b.Name, b.LoHz, b.HiHz)
 		}
 	}
 	if g := s.Gear; g != nil {

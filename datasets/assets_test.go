@@ -95,6 +95,10 @@ func TestParseAssetsErrors(t *testing.T) {
 		{"negative order", head + "        bearing: {orders: {bpfo: -3, bpfi: 5}}\n", "bearing order bpfo -3"},
 		{"order not a number", head + "        bearing: {orders: {bpfo: x}}\n", `line 7: turbine WT01: sensor s1: bearing orders bpfo: "x" is not a valid number`},
 		{"gear teeth", head + "        gear: {teeth: 0}\n", "gear teeth 0 must be at least 1"},
+		{"band name", head + "        bands: [{name: Tower Mode, lo_hz: 1, hi_hz: 2}]\n", `band name "Tower Mode"`},
+		{"band edges", head + "        bands: [{name: mesh, lo_hz: 500, hi_hz: 400}]\n", "band mesh: 500–400 Hz"},
+		{"band twice", head + "        bands: [{name: mesh, lo_hz: 1, hi_hz: 2}, {name: mesh, lo_hz: 3, hi_hz: 4}]\n", "band mesh given twice"},
+		{"band key", head + "        bands: [{name: mesh, low: 1}]\n", `unknown key "low"`},
 		{"duplicate key", head + "        unit: g\n        unit: g\n", "line 8"},
 		{"two documents", "version: 1\n---\nversion: 1\n", "more than one YAML document"},
 	} {
@@ -185,4 +189,16 @@ func FuzzReadAssets(f *testing.F) {
 			t.Fatalf("re-parsing marshalled assets: %v\n%s", err, out)
 		}
 	})
+}
+
+func TestParseAssetsBands(t *testing.T) {
+	a, err := ParseAssets([]byte("version: 1\nturbines:\n  - id: WT01\n    sensors:\n      - id: s1\n        component: gearbox\n        bands:\n          - {name: mesh, lo_hz: 300, hi_hz: 800}\n          - {name: tower_mode, lo_hz: 0, hi_hz: 2.5}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.Sensor("WT01", "s1").Bands
+	want := []Band{{"mesh", 300, 800}, {"tower_mode", 0, 2.5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("bands %+v, want %+v", got, want)
+	}
 }

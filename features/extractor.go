@@ -3,6 +3,7 @@ package features
 import (
 	"fmt"
 	"math"
+	"regexp"
 )
 
 // SchemaVersion is the version of the feature set: the columns Extractor
@@ -42,6 +43,15 @@ type Kinematics struct {
 	// ISOGroup is the component group for ISO 20816-21 evaluation zones
 	// ("" when unknown).
 	ISOGroup string
+	// Bands are the component's own frequency bands (from the assets
+	// file); a band of Config.Bands that the component lacks is null.
+	Bands []NamedBand
+}
+
+// NamedBand is a named frequency band of a component, [LoHz, HiHz).
+type NamedBand struct {
+	Name       string
+	LoHz, HiHz float64
 }
 
 // Config sets the parts of the feature computation a user may choose. The
@@ -50,6 +60,11 @@ type Config struct {
 	// EnvelopeLoHz and EnvelopeHiHz fix the envelope demodulation band;
 	// both 0 lets spectral kurtosis (the fast kurtogram) choose it.
 	EnvelopeLoHz, EnvelopeHiHz float64
+	// BandNames name the component bands the table has a column for
+	// (band_power_<name>), in column order; each row takes the band's
+	// edges from its own Kinematics.Bands. Names are lower-case snake_case
+	// starting with a letter, each once.
+	BandNames []string
 }
 
 // Input is one signal with what is known about it, as the feature groups
@@ -87,6 +102,13 @@ type Extractor struct {
 func NewExtractor(cfg Config) (*Extractor, error) {
 	if cfg.EnvelopeLoHz < 0 || cfg.EnvelopeHiHz < 0 || (cfg.EnvelopeHiHz > 0 && cfg.EnvelopeLoHz >= cfg.EnvelopeHiHz) {
 		return nil, fmt.Errorf("envelope band %g–%g Hz: want 0 <= low < high", cfg.EnvelopeLoHz, cfg.EnvelopeHiHz)
+	}
+	seen := map[string]bool{}
+	for _, name := range cfg.BandNames {
+		if !bandNamePattern.MatchString(name) || seen[name] {
+			return nil, fmt.Errorf("component band name %q: want a unique lower-case snake_case name starting with a letter", name)
+		}
+		seen[name] = true
 	}
 	e := &Extractor{cfg: cfg, groups: newGroups(cfg)}
 	for _, g := range e.groups {
@@ -129,6 +151,9 @@ func (e *Extractor) Extract(dst []float64, in *Input) error {
 	return nil
 }
 
+// bandNamePattern is what a component band's name must look like.
+var bandNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
 // minSamples is the shortest capture Extract accepts.
 const minSamples = 256
 
@@ -138,7 +163,7 @@ const minSamples = 256
 func newGroups(cfg Config) []group {
 	return []group{
 		newTimeGroup(),
-		newSpectralGroup(),
+		newSpectralGroup(cfg.BandNames),
 		newISOGroup(),
 		newOrderGroup(),
 		newBearingGroup(cfg),

@@ -48,6 +48,8 @@ const spectralPeaks = 3
 // length changes, and its scratch, so captures of one length allocate
 // nothing after the first.
 type spectralGroup struct {
+	bands     []string
+	cols      []Column
 	welch     *fft.Welch
 	rateHz    float64
 	psd, freq []float64
@@ -55,7 +57,21 @@ type spectralGroup struct {
 	taken     []int
 }
 
-func newSpectralGroup() *spectralGroup { return &spectralGroup{} }
+// newSpectralGroup returns the group with a band_power_<name> column for
+// each component band, after the fixed spectral columns.
+func newSpectralGroup(bands []string) *spectralGroup {
+	g := &spectralGroup{bands: bands, cols: spectralColumns}
+	if len(bands) > 0 {
+		g.cols = slices.Clip(spectralColumns)
+		for _, name := range bands {
+			g.cols = append(g.cols, Column{
+				"band_power_" + name, SignalUnitSquared,
+				fmt.Sprintf("Σ P_k·Δf over Welch bins lo ≤ f_k < hi of the component band %s from the assets file (edges per sensor); null when the sensor has no such band or hi is above Nyquist", name),
+			})
+		}
+	}
+	return g
+}
 
 // spectralColumns are built once from SpectralBandsHz.
 var spectralColumns = func() []Column {
@@ -94,7 +110,7 @@ func ordinal(i int) string {
 	return fmt.Sprintf("%dth", i)
 }
 
-func (g *spectralGroup) columns() []Column { return spectralColumns }
+func (g *spectralGroup) columns() []Column { return g.cols }
 
 // estimator returns the Welch estimator for n samples at rateHz, building
 // it (and the group's scratch) when the segment length or rate changes.
@@ -142,6 +158,14 @@ func (g *spectralGroup) compute(dst []float64, in *Input) error {
 	i += 4
 	spectralShape(shape, p[1:], f[1:])
 	g.peaks(dst[i:i+2*spectralPeaks], df)
+	i += 2 * spectralPeaks
+	for j, name := range g.bands {
+		for _, own := range in.Kin.Bands {
+			if own.Name == name {
+				dst[i+j] = bandSum(p, f, own.LoHz, own.HiHz, nyq) * df
+			}
+		}
+	}
 	return nil
 }
 

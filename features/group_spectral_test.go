@@ -14,7 +14,7 @@ func TestSpectralGroupTone(t *testing.T) {
 	const a = 1.7
 	for _, rate := range []float64{12000, 25600, 48000} {
 		in := &Input{X: tone(int(3*rate), rate, 2, [2]float64{300, a}), RateHz: rate, Unit: "g"}
-		got := computeGroup(t, newSpectralGroup(), in)
+		got := computeGroup(t, newSpectralGroup(nil), in)
 		for col, want := range map[string]float64{
 			"total_power":           a * a / 2,
 			"band_power_160_320_hz": a * a / 2,
@@ -47,7 +47,7 @@ func TestSpectralGroupTone(t *testing.T) {
 func TestSpectralGroupPeaks(t *testing.T) {
 	const rate = 10000.0
 	in := &Input{X: tone(50000, rate, 0, [2]float64{120.5, 1}, [2]float64{1000.25, 3}, [2]float64{2500.5, 2}), RateHz: rate}
-	got := computeGroup(t, newSpectralGroup(), in)
+	got := computeGroup(t, newSpectralGroup(nil), in)
 	for i, w := range [][2]float64{{1000.25, 3}, {2500.5, 2}, {120.5, 1}} {
 		f := got[[]string{"peak1_freq_hz", "peak2_freq_hz", "peak3_freq_hz"}[i]]
 		a := got[[]string{"peak1_amp", "peak2_amp", "peak3_amp"}[i]]
@@ -67,7 +67,7 @@ func TestSpectralGroupWhiteNoise(t *testing.T) {
 		x[i] = 2 * r.NormFloat64()
 	}
 	in := &Input{X: x, RateHz: 1000}
-	got := computeGroup(t, newSpectralGroup(), in)
+	got := computeGroup(t, newSpectralGroup(nil), in)
 	variance := TimeDomain(x).Std * TimeDomain(x).Std
 	if !near(got["total_power"], variance, 0.01) {
 		t.Errorf("total power %.5g, variance %.5g", got["total_power"], variance)
@@ -90,7 +90,7 @@ func TestSpectralGroupWhiteNoise(t *testing.T) {
 // no bin are null rather than 0.
 func TestSpectralGroupShortCapture(t *testing.T) {
 	in := &Input{X: tone(256, 12000, 0, [2]float64{1000, 1}), RateHz: 12000}
-	got := computeGroup(t, newSpectralGroup(), in)
+	got := computeGroup(t, newSpectralGroup(nil), in)
 	if v := got["band_power_10_20_hz"]; !math.IsNaN(v) {
 		t.Errorf("band_power_10_20_hz = %g on 47 Hz bins, want null", v)
 	}

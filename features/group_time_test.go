@@ -40,7 +40,7 @@ type refCase struct {
 
 // myGroups returns the groups the reference covers, in extractor order.
 func myGroups() []group {
-	return []group{newTimeGroup(), newSpectralGroup(), newISOGroup(), newOrderGroup(), newGearGroup()}
+	return []group{newTimeGroup(), newSpectralGroup(nil), newISOGroup(), newOrderGroup(), newGearGroup()}
 }
 
 func readJSON(t *testing.T, path string, v any) {

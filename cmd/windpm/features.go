@@ -101,6 +101,9 @@ func (k *kinematicsSource) of(c *datasets.Capture) features.Kinematics {
 			if s.Gear != nil {
 				kin.GearTeeth, kin.GearRatio = s.Gear.Teeth, s.Gear.Ratio
 			}
+			for _, b := range s.Bands {
+				kin.Bands = append(kin.Bands, features.NamedBand{Name: b.Name, LoHz: b.LoHz, HiHz: b.HiHz})
+			}
 		}
 	}
 	if kin.Bearing == nil && c.Bearing != "" {
@@ -189,6 +192,7 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 		if kin.assets, err = datasets.ReadAssets(o.assets); err != nil {
 			return err
 		}
+		cfg.BandNames = bandNames(kin.assets)
 	}
 
 	srcs, err := datasets.Sources(args, o.manifest)
@@ -220,7 +224,7 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 		"channel": opts.Channel, "rate_hz": opts.RateHz, "rpm": opts.RPM,
 		"segment_s": o.segmentS, "resample_hz": o.resample,
 		"envelope_lo_hz": cfg.EnvelopeLoHz, "envelope_hi_hz": cfg.EnvelopeHiHz,
-		"assets": o.assets, "bearing": o.bearing.name, "teeth": o.teeth, "spectra": o.spectra,
+		"assets": o.assets, "component_bands": cfg.BandNames, "bearing": o.bearing.name, "teeth": o.teeth, "spectra": o.spectra,
 	})
 	fileMeta := map[string]string{"windpm.version": versionString(), "windpm.config": string(config)}
 
@@ -287,6 +291,25 @@ func runFeatures(cmd *cobra.Command, args []string, o *featuresOptions) error {
 	fmt.Fprintf(cmd.OutOrStdout(), "features: %d rows × %d features from %d of %d files in %.1f s (%d jobs) → %s\n",
 		rows, len(schema.Features), b.done, len(srcs), time.Since(start).Seconds(), o.jobs, o.out)
 	return b.result()
+}
+
+// bandNames returns the names of the component bands of every sensor in
+// the assets file, each once, in the order they first appear: the
+// table's band_power_<name> columns.
+func bandNames(a *datasets.Assets) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, t := range a.Turbines {
+		for _, s := range t.Sensors {
+			for _, b := range s.Bands {
+				if !seen[b.Name] {
+					seen[b.Name] = true
+					names = append(names, b.Name)
+				}
+			}
+		}
+	}
+	return names
 }
 
 // spectraRate returns the sample rate of the table's PSD axis: the
