@@ -1,0 +1,262 @@
+package scada
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/windpm/windpm/datasets/sharedtest"
+)
+
+// countDataLines counts the lines after the header of every file, the
+// independent count the Report must reconcile with.
+func countDataLines(t *testing.T, files []string) int {
+	t.Helper()
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += bytes.Count(data, []byte("\n")) - 1
+	}
+	return n
+}
+
+func TestExact2017(t *testing.T) {
+	dir := sharedtest.Path(t, "scada/la_haute_borne/exact_2017")
+	files, err := ExpandPaths([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 70 {
+		t.Fatalf("%d files, want 70", len(files))
+	}
+	tab, rep, err := Ingest([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := countDataLines(t, files)
+	if rep.RowsRead != lines || rep.RowsKept+rep.Dropped() != lines || len(tab.Rows) != rep.RowsKept {
+		t.Fatalf("lines %d, read %d, kept %d + dropped %d, table %d", lines, rep.RowsRead, rep.RowsKept, rep.Dropped(), len(tab.Rows))
+	}
+	// README: 14,348 + 14,416 + 14,399 + 14,483 rows, 0 duplicates, no empty rows.
+	want := map[string]struct{ rows, gaps, missing int }{
+		"R80711": {14348, 20, 285}, "R80721": {14416, 17, 217}, "R80736": {14399, 16, 234}, "R80790": {14483, 17, 150},
+	}
+	if rep.RowsKept != 14348+14416+14399+14483 || rep.Dropped() != 0 {
+		t.Errorf("kept %d dropped %d", rep.RowsKept, rep.Dropped())
+	}
+	seen := map[string]bool{}
+	for i, r := range tab.Rows {
+		k := r.Turbine + r.Time.String()
+		if seen[k] {
+			t.Fatalf("row %d: %s twice", i, k)
+		}
+		seen[k] = true
+		if i > 0 && tab.Rows[i-1].Turbine == r.Turbine && !tab.Rows[i-1].Time.Before(r.Time) {
+			t.Fatalf("row %d not after row %d", i, i-1)
+		}
+	}
+	if len(rep.Turbines) != 4 {
+		t.Fatalf("%d turbines", len(rep.Turbines))
+	}
+	for _, tr := range rep.Turbines {
+		w := want[tr.Turbine]
+		if tr.Rows != w.rows || tr.Gaps != w.gaps || tr.MissingStamps != w.missing || tr.Stamps != 14633 {
+			t.Errorf("%s: rows %d gaps %d missing %d stamps %d, want %+v and 14633 stamps", tr.Turbine, tr.Rows, tr.Gaps, tr.MissingStamps, tr.Stamps, w)
+		}
+		if !tr.First.Equal(time.Date(2017, 8, 9, 8, 10, 0, 0, time.UTC)) || !tr.Last.Equal(time.Date(2017, 11, 18, 22, 50, 0, 0, time.UTC)) {
+			t.Errorf("%s: span %v .. %v", tr.Turbine, tr.First, tr.Last)
+		}
+	}
+	// Gaps over 6 h from the README table, all listed (over 1 h).
+	long := map[string]bool{}
+	for _, g := range rep.GapsListed {
+		if g.Missing <= time.Hour {
+			t.Errorf("listed gap %v not over 1 h", g)
+		}
+		if g.Missing > 6*time.Hour {
+			long[g.Turbine+" "+g.Last.Format("01-02 15:04")] = true
+		}
+	}
+	for _, k := range []string{"R80711 09-03 09:40", "R80711 09-09 21:50", "R80711 09-17 12:00", "R80711 11-13 00:20",
+		"R80721 09-03 21:50", "R80721 09-09 22:00", "R80721 11-13 00:10",
+		"R80736 09-03 21:50", "R80736 09-09 21:50", "R80736 11-13 00:20",
+		"R80790 09-09 21:50", "R80790 11-13 00:20"} {
+		if !long[k] {
+			t.Errorf("gap after %s not listed", k)
+		}
+	}
+	if len(long) != 12 {
+		t.Errorf("%d gaps over 6 h, want 12", len(long))
+	}
+	// The 2017-10-29 change, identical for all four turbines.
+	if len(rep.ClockChanges) != 4 {
+		t.Fatalf("%d clock changes: %v", len(rep.ClockChanges), rep.ClockChanges)
+	}
+	for _, c := range rep.ClockChanges {
+		if !c.Last.Equal(time.Date(2017, 10, 28, 23, 50, 0, 0, time.UTC)) || !c.Next.Equal(time.Date(2017, 10, 29, 1, 0, 0, 0, time.UTC)) ||
+			c.OffsetBefore != 7200 || c.OffsetAfter != 3600 || c.UTCStep != 70*time.Minute || c.WallStep != 10*time.Minute ||
+			c.MissingStamps != 6 || c.FirstPass != 0 || c.SecondPass != 6 {
+			t.Errorf("clock change %s", c)
+		}
+	}
+	if testing.Verbose() {
+		var b strings.Builder
+		rep.WriteText(&b)
+		t.Log(b.String())
+	}
+}
+
+func TestOriginalMatchesExactOverlap(t *testing.T) {
+	orig := sharedtest.Path(t, "scada/la_haute_borne/limited_la-haute-borne-data-2017-2020.csv")
+	over := sharedtest.Path(t, "scada/la_haute_borne/exact_overlap/turbine_R80711_2017-2020_31.csv")
+	to, ro, err := Ingest([]string{orig}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// README: 1,687 rows, 88 empty, 17 backward steps, 0 duplicates, 0 gaps.
+	if ro.RowsRead != 1687 || ro.EmptyRows != 88 || ro.RowsKept != 1599 || ro.OutOfOrder != 17 || ro.Duplicates != 0 {
+		t.Errorf("original: read %d empty %d kept %d out of order %d duplicates %d", ro.RowsRead, ro.EmptyRows, ro.RowsKept, ro.OutOfOrder, ro.Duplicates)
+	}
+	if f := ro.Files[0]; f.Encoding != "ascii" || f.Delimiter != ";" || f.LineEnding != "CRLF" || f.Mapping != "la-haute-borne" {
+		t.Errorf("original file report %+v", f)
+	}
+	te, _, err := Ingest([]string{over}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(te.Rows) != 144 {
+		t.Fatalf("overlap: %d rows", len(te.Rows))
+	}
+	byTime := map[time.Time]Row{}
+	for _, r := range to.Rows {
+		byTime[r.Time] = r
+	}
+	compared := 0
+	for _, re := range te.Rows {
+		ro, ok := byTime[re.Time]
+		if !ok {
+			t.Errorf("%v in the re-export, not in the original", re.Time)
+			continue
+		}
+		for j, c := range te.Columns {
+			k := to.Col(c)
+			if k < 0 {
+				t.Fatalf("column %s not in the original", c.Name())
+			}
+			a, b := re.Values[j], ro.Values[k]
+			if math.IsNaN(a) != math.IsNaN(b) || (!math.IsNaN(a) && a != b) {
+				t.Errorf("%v %s: re-export %v, original %v", re.Time, c.Name(), a, b)
+			}
+			if !math.IsNaN(a) {
+				compared++
+			}
+		}
+	}
+	// README: 16,704 non-empty values shared.
+	if compared != 16704 {
+		t.Errorf("%d values compared, want 16704", compared)
+	}
+	first := te.Rows[0].Time
+	if !first.Equal(time.Date(2018, 1, 11, 23, 10, 0, 0, time.UTC)) {
+		t.Errorf("overlap starts %v", first)
+	}
+}
+
+func TestEDPAlarmLog(t *testing.T) {
+	p := sharedtest.Path(t, "scada/fault_logs/edp_wind_farm_1/wind-farm-1-logs-testing.csv")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, er, err := ReadEvents(filepath.Base(p), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// README: 62,604 rows, reset on 459, 2 resets before detection (T11, 2017-09-11).
+	if er.Rows != 62604 || er.Events != 62604 || er.BadRows != 0 || er.NoEnd != 62604-459 || er.ResetBeforeDetection != 2 {
+		t.Errorf("report %+v", er)
+	}
+	perUnit := map[string]int{}
+	var flagged []Event
+	for _, e := range evs {
+		perUnit[e.Turbine]++
+		if e.Flags&ResetBeforeDetection != 0 {
+			flagged = append(flagged, e)
+		}
+		if e.Start.Location() != time.UTC {
+			t.Fatalf("start not UTC: %v", e.Start)
+		}
+	}
+	for u, n := range map[string]int{"T01": 15412, "T09": 14046, "T06": 13175, "T11": 10604, "T07": 9367} {
+		if perUnit[u] != n {
+			t.Errorf("%s: %d events, want %d", u, perUnit[u], n)
+		}
+	}
+	for _, e := range flagged {
+		if e.Turbine != "T11" || e.Description != "Q7 breaker open" || e.Start.Format("2006-01-02") != "2017-09-11" {
+			t.Errorf("flagged %+v", e)
+		}
+	}
+	first := evs[0]
+	_ = first
+}
+
+func TestEDPFailuresAndCARE(t *testing.T) {
+	for _, c := range []struct {
+		rel    string
+		events int
+	}{
+		{"scada/fault_logs/edp_wind_farm_1/wind-farm-1-failures-training.csv", 23},
+		{"scada/fault_logs/care_to_compare/wind_farm_A/event_info.csv", 22},
+		{"scada/fault_logs/care_to_compare/wind_farm_B/event_info.csv", 15},
+	} {
+		p := sharedtest.Path(t, c.rel)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, er, err := ReadEvents(p, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != c.events || er.BadRows != 0 {
+			t.Errorf("%s: %d events, %d bad rows", c.rel, len(evs), er.BadRows)
+		}
+	}
+}
+
+func BenchmarkIngestTurbine(b *testing.B) {
+	dir := sharedtest.Path(b, "scada/la_haute_borne/exact_2017/R80711")
+	files, err := ExpandPaths([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var data [][]byte
+	size := 0
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+		size += len(d)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		in := NewIngester(Options{})
+		for i, d := range data {
+			if err := in.Add(files[i], d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		in.Finish()
+	}
+}
