@@ -381,11 +381,9 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
-				return fmt.Errorf("scada: %s: %w", name, err)
-			}
-			return fmt.Errorf("scada: %s: line %d: %w", name, line, err)
+			// With LazyQuotes and no field count, encoding/csv has no error
+			// left to report; keep the check for safety.
+			return fmt.Errorf("scada: %s: %w", name, err)
 		}
 		fr.Rows++
 		r.RowsRead++

@@ -1,0 +1,106 @@
+package scada
+
+import (
+	"math"
+	"os"
+	"testing"
+	"time"
+)
+
+// FuzzIngest feeds arbitrary bytes to the SCADA reader, with the built-in
+// mappings and with the Latin-1 mapping file, and checks that it never
+// panics and that whatever it accepts satisfies the Table and Report
+// invariants.
+func FuzzIngest(f *testing.F) {
+	for _, d := range fixtures(f, "*.csv") {
+		f.Add(d, false)
+		f.Add(d, true)
+	}
+	m, err := ReadMapping("testdata/latin1_local_dst.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, useMapping bool) {
+		opts := Options{}
+		if useMapping {
+			opts.Mapping = m
+		}
+		in := NewIngester(opts)
+		if err := in.Add("fuzz.csv", data); err != nil {
+			return
+		}
+		// A second copy: every row becomes a duplicate of itself.
+		if err := in.Add("fuzz2.csv", data); err != nil {
+			t.Fatalf("second read of the same bytes failed: %v", err)
+		}
+		tab, rep := in.Finish()
+		checkInvariants(t, tab, rep)
+		if rep.Duplicates < rep.RowsKept {
+			t.Fatalf("%d rows kept but only %d duplicates from the second copy", rep.RowsKept, rep.Duplicates)
+		}
+		for _, r := range tab.Rows {
+			for _, v := range r.Values {
+				if math.IsInf(v, 0) {
+					t.Fatalf("infinite value in %v", r)
+				}
+			}
+		}
+	})
+}
+
+// FuzzReadEvents feeds arbitrary bytes to the event-log parsers.
+func FuzzReadEvents(f *testing.F) {
+	for _, n := range []string{"edp_alarms.csv", "edp_failures.csv", "care_events.csv"} {
+		d, err := os.ReadFile("testdata/" + n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		evs, er, err := ReadEvents("fuzz.csv", data)
+		if err != nil {
+			return
+		}
+		if er.Events != len(evs) || er.Rows != er.Events+er.BadRows {
+			t.Fatalf("report %+v for %d events", er, len(evs))
+		}
+		flagged := 0
+		for _, e := range evs {
+			if e.Start.Location() != time.UTC || (!e.End.IsZero() && e.End.Location() != time.UTC) {
+				t.Fatalf("times not UTC: %+v", e)
+			}
+			if (e.Flags&ResetBeforeDetection != 0) != (!e.End.IsZero() && e.End.Before(e.Start)) {
+				t.Fatalf("flag does not match times: %+v", e)
+			}
+			if e.Flags&ResetBeforeDetection != 0 {
+				flagged++
+			}
+		}
+		if flagged != er.ResetBeforeDetection {
+			t.Fatalf("%d flagged, report says %d", flagged, er.ResetBeforeDetection)
+		}
+	})
+}
+
+// FuzzParseMapping checks that no mapping text panics the parser, and that
+// an accepted mapping can be used to read its own fixture.
+func FuzzParseMapping(f *testing.F) {
+	for _, d := range fixtures(f, "*.yaml") {
+		f.Add(d)
+	}
+	f.Add([]byte("time_column: t\nturbine: T1\ncolumns:\n  p: active_power_avg\n"))
+	csv := fixtures(f, "latin1_local_dst.csv")[0]
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseMapping(data)
+		if err != nil {
+			return
+		}
+		in := NewIngester(Options{Mapping: m})
+		if err := in.Add("fixture.csv", csv); err != nil {
+			return
+		}
+		tab, rep := in.Finish()
+		checkInvariants(t, tab, rep)
+	})
+}
