@@ -470,17 +470,28 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 // number is NaN and bad.
 func parseValue(s string) (float64, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || missingTokens[strings.ToLower(s)] {
+	if s == "" {
 		return math.NaN(), false
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err == nil {
+		if math.IsNaN(v) {
+			return v, false // "NaN" written by the export: missing
+		}
+		if math.IsInf(v, 0) {
+			return math.NaN(), true
+		}
+		return v, false
 	}
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return math.NaN(), true
+	if missingTokens[strings.ToLower(s)] {
+		return math.NaN(), false
 	}
-	return v, false
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		if v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return v, false
+		}
+	}
+	return math.NaN(), true
 }
 
 func (in *Ingester) turbine(name string) *TurbineReport {
