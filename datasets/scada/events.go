@@ -88,7 +88,7 @@ outer:
 // counted in the report's BadRows.
 func ReadEvents(name string, data []byte) ([]Event, *EventLogReport, error) {
 	in := NewIngester(Options{})
-	if err := in.Add(name, data); err != nil {
+	if err := in.add(name, data); err != nil {
 		return nil, nil, err
 	}
 	if len(in.rep.EventLogs) == 0 {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,9 @@ type Options struct {
 	// GapListed is the missing time above which a gap is listed in the
 	// Report; 0 means 1 hour.
 	GapListed time.Duration
+	// Workers is the number of files Ingest reads at once; 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Workers int
 }
 
 func (o Options) interval() time.Duration {
@@ -109,17 +113,62 @@ func Ingest(paths []string, opts Options) (*Table, *Report, error) {
 		return nil, nil, err
 	}
 	in := NewIngester(opts)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, nil, fmt.Errorf("scada: %w", err)
-		}
-		if err := in.Add(f, data); err != nil {
-			return nil, nil, err
-		}
+	if err := in.addFiles(files); err != nil {
+		return nil, nil, err
 	}
 	t, r := in.Finish()
 	return t, r, nil
+}
+
+// addFiles reads and parses files on Options.Workers goroutines and merges
+// them in the order given, so the result does not depend on the workers.
+func (in *Ingester) addFiles(files []string) error {
+	workers := in.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type result struct {
+		sub *Ingester
+		err error
+	}
+	results := make([]chan result, len(files))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	next := make(chan int)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case next <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range min(workers, len(files)) {
+		go func() {
+			for i := range next {
+				data, err := os.ReadFile(files[i])
+				if err != nil {
+					results[i] <- result{err: fmt.Errorf("scada: %w", err)}
+					continue
+				}
+				sub, err := in.parse(files[i], data)
+				results[i] <- result{sub, err}
+			}
+		}()
+	}
+	for i := range files {
+		res := <-results[i]
+		if res.err != nil {
+			return res.err
+		}
+		in.merge(res.sub)
+	}
+	return nil
 }
 
 // ExpandPaths returns the files of paths: files as given, folders replaced
@@ -161,11 +210,12 @@ func (in *Ingester) example(list *[]string, format string, args ...any) {
 }
 
 // decode returns data as UTF-8 text and the encoding found: a UTF-8
-// byte-order mark is stripped, valid UTF-8 is kept, anything else is read
-// as Latin-1 (ISO 8859-1, one byte per code point). UTF-16 is refused.
-func decode(data []byte, forced string) (string, string, error) {
+// byte-order mark is stripped, valid UTF-8 is kept (not copied), anything
+// else is read as Latin-1 (ISO 8859-1, one byte per code point). UTF-16 is
+// refused.
+func decode(data []byte, forced string) ([]byte, string, error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return "", "", errors.New("UTF-16 text is not supported; save the export as UTF-8 or Latin-1")
+		return nil, "", errors.New("UTF-16 text is not supported; save the export as UTF-8 or Latin-1")
 	}
 	enc := ""
 	if b, ok := bytes.CutPrefix(data, []byte{0xEF, 0xBB, 0xBF}); ok {
@@ -173,24 +223,26 @@ func decode(data []byte, forced string) (string, string, error) {
 	}
 	forced = strings.ToLower(forced)
 	latin := forced == "latin-1" || forced == "latin1" || forced == "iso-8859-1"
-	if !latin && utf8.Valid(data) {
-		if enc == "" {
-			enc = "utf-8"
-			if isASCII(data) {
-				enc = "ascii"
+	if !latin {
+		ascii := isASCII(data)
+		if ascii || utf8.Valid(data) {
+			if enc == "" {
+				enc = "utf-8"
+				if ascii {
+					enc = "ascii"
+				}
 			}
+			return data, enc, nil
 		}
-		return string(data), enc, nil
 	}
 	if forced == "utf-8" || forced == "utf8" {
-		return "", "", errors.New("not valid UTF-8 (the mapping says utf-8)")
+		return nil, "", errors.New("not valid UTF-8 (the mapping says utf-8)")
 	}
-	var sb strings.Builder
-	sb.Grow(len(data) + len(data)/8)
+	out := make([]byte, 0, len(data)+len(data)/8)
 	for _, c := range data {
-		sb.WriteRune(rune(c))
+		out = utf8.AppendRune(out, rune(c))
 	}
-	return sb.String(), "latin-1", nil
+	return out, "latin-1", nil
 }
 
 func isASCII(b []byte) bool {
@@ -204,11 +256,11 @@ func isASCII(b []byte) bool {
 
 // sniffDelimiter picks ';', ',' or tab: whichever occurs most often
 // outside quotes in the first line (',' when none does).
-func sniffDelimiter(text string) rune {
-	line := text
-	if i := strings.IndexByte(text, '\n'); i >= 0 {
-		line = text[:i]
+func sniffDelimiter(text []byte) rune {
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
 	}
+	line := string(text)
 	var n [3]int
 	quoted := false
 	for _, c := range line {
@@ -238,8 +290,8 @@ func sniffDelimiter(text string) rune {
 	return r
 }
 
-func lineEnding(text string) string {
-	i := strings.IndexByte(text, '\n')
+func lineEnding(text []byte) string {
+	i := bytes.IndexByte(text, '\n')
 	switch {
 	case i < 0:
 		return "none"
@@ -251,8 +303,65 @@ func lineEnding(text string) string {
 
 // Add reads one file: a SCADA export (mapped by the Options' mapping or a
 // built-in one) or an event log (recognised by its header). name is used in
-// errors and the Report.
+// errors and the Report. A file that fails leaves the Ingester unchanged.
 func (in *Ingester) Add(name string, data []byte) error {
+	sub, err := in.parse(name, data)
+	if err != nil {
+		return err
+	}
+	in.merge(sub)
+	return nil
+}
+
+// parse reads one file into a fresh Ingester, so that files can be read
+// concurrently and merged in order.
+func (in *Ingester) parse(name string, data []byte) (*Ingester, error) {
+	sub := NewIngester(in.opts)
+	if err := sub.add(name, data); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// merge adds what sub read to in; rows keep their read order after in's.
+func (in *Ingester) merge(sub *Ingester) {
+	r, s := &in.rep, &sub.rep
+	r.RowsRead += s.RowsRead
+	r.Ragged += s.Ragged
+	r.NoTurbine += s.NoTurbine
+	r.BadStamps += s.BadStamps
+	r.EmptyRows += s.EmptyRows
+	r.OutOfOrder += s.OutOfOrder
+	r.BadNumbers += s.BadNumbers
+	r.AmbiguousLocal += s.AmbiguousLocal
+	r.NonexistentLocal += s.NonexistentLocal
+	for _, l := range []struct{ dst, src *[]string }{
+		{&r.RaggedLines, &s.RaggedLines}, {&r.NoTurbineLines, &s.NoTurbineLines},
+		{&r.BadStampLines, &s.BadStampLines}, {&r.BadNumberExamples, &s.BadNumberExamples},
+		{&r.AmbiguousLines, &s.AmbiguousLines}, {&r.NonexistentLines, &s.NonexistentLines},
+	} {
+		for _, e := range *l.src {
+			in.example(l.dst, "%s", e)
+		}
+	}
+	r.Files = append(r.Files, s.Files...)
+	r.EventLogs = append(r.EventLogs, s.EventLogs...)
+	for _, st := range s.Turbines {
+		tr := in.turbine(st.Turbine)
+		tr.EmptyRows += st.EmptyRows
+		tr.Files = append(tr.Files, st.Files...)
+	}
+	for _, b := range sub.blocks {
+		for i := range b.rows {
+			b.rows[i].seq += in.seq
+		}
+	}
+	in.seq += sub.seq
+	in.blocks = append(in.blocks, sub.blocks...)
+	in.events = append(in.events, sub.events...)
+}
+
+func (in *Ingester) add(name string, data []byte) error {
 	forced := ""
 	if in.opts.Mapping != nil {
 		forced = in.opts.Mapping.Encoding
@@ -272,7 +381,7 @@ func (in *Ingester) Add(name string, data []byte) error {
 		comma = sniffDelimiter(text)
 	}
 	fr.Delimiter = string(comma)
-	cr := csv.NewReader(strings.NewReader(text))
+	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -365,6 +474,18 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 	if len(b.cols) == 0 {
 		return fmt.Errorf("scada: %s: no column of the header is mapped", name)
 	}
+	// Canonical order, so that Finish can keep the value slices as they are
+	// when every file has the same columns.
+	order := make([]int, len(b.cols))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return b.cols[order[i]].less(b.cols[order[j]]) })
+	cols, srcs := make([]Column, len(order)), make([]int, len(order))
+	for k, i := range order {
+		cols[k], srcs[k] = b.cols[i], src[i]
+	}
+	b.cols, src = cols, srcs
 	scale := 0.0
 	if m.RoundDecimals != nil {
 		scale = math.Pow(10, float64(*m.RoundDecimals))
@@ -529,11 +650,22 @@ func (in *Ingester) Finish() (*Table, *Report) {
 	for i, c := range t.Columns {
 		pos[c] = i
 	}
-	var all []rawRow
+	n := 0
+	for _, b := range in.blocks {
+		n += len(b.rows)
+	}
+	all := make([]rawRow, 0, n)
 	for _, b := range in.blocks {
 		perm := make([]int, len(b.cols))
+		identity := len(b.cols) == len(t.Columns)
 		for j, c := range b.cols {
 			perm[j] = pos[c]
+			identity = identity && perm[j] == j
+		}
+		if identity {
+			all = append(all, b.rows...)
+			b.rows = nil
+			continue
 		}
 		for _, rr := range b.rows {
 			v := make([]float64, len(t.Columns))

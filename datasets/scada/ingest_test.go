@@ -204,12 +204,12 @@ func TestDecodeAndSniff(t *testing.T) {
 		{"\xff\xfea\x00", "", "", "", true},
 	} {
 		text, enc, err := decode([]byte(c.in), c.forced)
-		if (err != nil) != c.err || text != c.text || enc != c.enc {
+		if (err != nil) != c.err || string(text) != c.text || enc != c.enc {
 			t.Errorf("decode(%q, %q) = %q, %q, %v", c.in, c.forced, text, enc, err)
 		}
 	}
 	for in, want := range map[string]rune{"a;b;c\n1,2": ';', "a,b\n": ',', "a\tb\tc": '\t', `"x;y",b`: ',', "abc": ','} {
-		if got := sniffDelimiter(in); got != want {
+		if got := sniffDelimiter([]byte(in)); got != want {
 			t.Errorf("sniff(%q) = %q, want %q", in, got, want)
 		}
 	}
