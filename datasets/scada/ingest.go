@@ -427,10 +427,13 @@ var missingTokens = map[string]bool{"na": true, "n/a": true, "#n/a": true, "null
 func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.Reader, fr FileReport) error {
 	idx := make(map[string]int, len(header))
 	for i, h := range header {
-		if _, dup := idx[h]; dup {
+		if _, dup := idx[h]; !dup {
+			idx[h] = i
+			continue
+		}
+		if _, mapped := m.Columns[h]; mapped || h == m.TimeColumn || h == m.TurbineColumn {
 			return fmt.Errorf("scada: %s: header names column %q twice", name, h)
 		}
-		idx[h] = i
 	}
 	tcol, ok := idx[m.TimeColumn]
 	if !ok {
@@ -454,7 +457,7 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 	b := &block{}
 	var src []int
 	for i, h := range header {
-		if i == tcol || i == turbCol {
+		if i == tcol || i == turbCol || idx[h] != i {
 			continue
 		}
 		cn, mapped := m.Columns[h]
@@ -754,7 +757,7 @@ func (in *Ingester) scan(t *Table, interval time.Duration) {
 		tr.First, tr.Last = rows[0].Time, rows[len(rows)-1].Time
 		tr.Stamps = int(tr.Last.Sub(tr.First)/interval) + 1
 		for i, row := range rows {
-			if row.Time.UnixNano()%int64(interval) != 0 {
+			if !row.Time.Truncate(interval).Equal(row.Time) {
 				r.OffGrid++
 				tr.OffGrid++
 			}

@@ -268,6 +268,17 @@ func TestIngestErrors(t *testing.T) {
 	}
 }
 
+func TestDuplicateUnmappedColumn(t *testing.T) {
+	in := NewIngester(Options{})
+	if err := in.Add("x.csv", []byte("Wind_turbine_name,Date_time,P_avg,Note,Note\nT,2017-01-01T00:00:00Z,1,a,b\n")); err != nil {
+		t.Fatal(err)
+	}
+	tab, rep := in.Finish()
+	if len(tab.Rows) != 1 || tab.Rows[0].Values[0] != 1 || len(rep.Files[0].Unmapped) != 1 {
+		t.Errorf("rows %v, unmapped %v", tab.Rows, rep.Files[0].Unmapped)
+	}
+}
+
 func TestParseMapping(t *testing.T) {
 	ok := "time_column: t\nturbine: T1\ncolumns:\n  p: active_power_avg\n"
 	if _, err := ParseMapping([]byte(ok)); err != nil {
