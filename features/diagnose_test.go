@@ -1,6 +1,7 @@
 package features
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -248,4 +249,50 @@ func TestDiagnoseHealthyLines(t *testing.T) {
 		}
 	}
 	t.Logf("healthy margin needed: %.1f dB (DiagnoseHealthyMarginDB = %d)", worst, DiagnoseHealthyMarginDB)
+}
+
+// FuzzDiagnose: any finite signal gives a diagnosis or an error, never a
+// panic, and a diagnosis always has four ranked families and a known
+// verdict. The first two bytes pick the shaft speed (60–65595 rpm) and
+// the third the sample rate (1–256 kHz).
+func FuzzDiagnose(f *testing.F) {
+	x, _, _ := synthImpulseTrain()
+	seed := []byte{0x07, 0x08, 20}
+	for _, v := range x[:1024] {
+		seed = binary.LittleEndian.AppendUint64(seed, math.Float64bits(v))
+	}
+	f.Add(seed)
+	f.Add(append([]byte{0, 0, 0}, make([]byte, 8*300)...))
+	b, _ := LookupBearing("6205")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 3 {
+			return
+		}
+		rpm := 60 + float64(binary.LittleEndian.Uint16(data))
+		rateHz := 1000 * (1 + float64(data[2]))
+		x := make([]float64, 0, len(data)/8)
+		for i := 3; i+8 <= len(data); i += 8 {
+			v := math.Float64frombits(binary.LittleEndian.Uint64(data[i:]))
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e100 {
+				v = 0
+			}
+			x = append(x, v)
+		}
+		d, err := NewDiagnoser(0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dg, err := d.Diagnose(x, rateHz, rpm, b.Orders)
+		if err != nil {
+			return
+		}
+		if len(dg.Families) != 4 {
+			t.Fatalf("%d families", len(dg.Families))
+		}
+		switch dg.Verdict {
+		case VerdictOuterRace, VerdictInnerRace, VerdictBall, VerdictCage, VerdictNone:
+		default:
+			t.Fatalf("verdict %q", dg.Verdict)
+		}
+	})
 }

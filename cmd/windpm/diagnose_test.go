@@ -51,13 +51,32 @@ func diagnoseRun(t *testing.T, args ...string) []diagnoseJSON {
 }
 
 // The catalog's inner-race record 105 is inner_race, the outer-race
-// record 130 outer_race and the healthy 97 none; every record has the four
-// families ranked by score and a band below Nyquist.
+// record 130 outer_race and the healthy 97 (48 kHz, as recorded) none;
+// every record has the four families ranked by score and a band below
+// Nyquist. The manifest is the catalog cut to those rows (the whole
+// catalog takes 4 s; docs/evaluation.md runs it).
 func TestDiagnoseCWRUCatalog(t *testing.T) {
 	dir := sharedtest.Path(t, "cwru")
-	recs := diagnoseRun(t, "--channel", "DE", "--bearing", "6205", "--manifest", filepath.Join(dir, "catalog.csv"))
-	if len(recs) != 61 {
-		t.Fatalf("%d records, want 61", len(recs))
+	data, err := os.ReadFile(filepath.Join(dir, "catalog.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	kept := []string{lines[0]}
+	for _, l := range lines[1:] {
+		for _, rec := range []string{"97.mat,", "105.mat,", "130.mat,"} {
+			if strings.HasPrefix(l, rec) {
+				kept = append(kept, filepath.Join(dir, l))
+			}
+		}
+	}
+	man := filepath.Join(t.TempDir(), "catalog.csv")
+	if err := os.WriteFile(man, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs := diagnoseRun(t, "--channel", "DE", "--bearing", "6205", "--manifest", man)
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want 3", len(recs))
 	}
 	want := map[string]string{"105.mat": "inner_race", "130.mat": "outer_race", "97.mat": "none"}
 	for _, r := range recs {
