@@ -87,8 +87,9 @@ type Ingester struct {
 
 // block is the rows read from one SCADA file, in its own columns.
 type block struct {
-	cols []Column
-	rows []rawRow
+	cols  []Column
+	rows  []rawRow
+	empty []rawRow // rows with a stamp and no value: turbine and time only
 }
 
 type rawRow struct {
@@ -573,6 +574,7 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		if empty {
 			r.EmptyRows++
 			in.turbine(turbine).EmptyRows++
+			b.empty = append(b.empty, rawRow{turbine: turbine, time: t})
 			continue
 		}
 		in.seq++
@@ -726,6 +728,7 @@ func (in *Ingester) Finish() (*Table, *Report) {
 	}
 	r.RowsKept = len(t.Rows)
 	in.scan(t, interval)
+	in.emptyRuns(interval)
 	sort.Slice(r.Turbines, func(i, j int) bool { return r.Turbines[i].Turbine < r.Turbines[j].Turbine })
 	for i := range r.Turbines {
 		sort.Strings(r.Turbines[i].Files)
@@ -740,6 +743,34 @@ func (in *Ingester) Finish() (*Table, *Report) {
 	t.Events = in.events
 	in.blocks, in.events = nil, nil
 	return t, r
+}
+
+// emptyRuns lists the runs of rows with a stamp and no value: per
+// turbine, consecutive stamps one interval apart form one run.
+func (in *Ingester) emptyRuns(interval time.Duration) {
+	var e []rawRow
+	for _, b := range in.blocks {
+		e = append(e, b.empty...)
+	}
+	sort.Slice(e, func(i, j int) bool {
+		if e[i].turbine != e[j].turbine {
+			return e[i].turbine < e[j].turbine
+		}
+		return e[i].time.Before(e[j].time)
+	})
+	r := &in.rep
+	for i, x := range e {
+		n := len(r.EmptyRuns)
+		if i > 0 && e[i-1].turbine == x.turbine && x.time.Equal(e[i-1].time) {
+			continue
+		}
+		if n > 0 && r.EmptyRuns[n-1].Turbine == x.turbine && x.time.Sub(r.EmptyRuns[n-1].Last) == interval {
+			r.EmptyRuns[n-1].Last = x.time
+			r.EmptyRuns[n-1].Stamps++
+			continue
+		}
+		r.EmptyRuns = append(r.EmptyRuns, EmptyRun{Turbine: x.turbine, First: x.time, Last: x.time, Stamps: 1})
+	}
 }
 
 // scan fills the per-turbine spans, gaps, off-grid counts and clock

@@ -96,6 +96,9 @@ func TestBOMCommaCRLFQuirks(t *testing.T) {
 	if len(rep.GapsListed) != 1 || rep.GapsListed[0].Missing != 150*time.Minute || !rep.GapsListed[0].Last.Equal(utc("2017-01-01T00:20:00Z")) {
 		t.Errorf("gaps %v", rep.GapsListed)
 	}
+	if len(rep.EmptyRuns) != 1 || rep.EmptyRuns[0] != (EmptyRun{"T1", utc("2017-01-01T00:30:00Z"), utc("2017-01-01T00:30:00Z"), 1}) {
+		t.Errorf("empty runs %+v", rep.EmptyRuns)
+	}
 	t1 := rep.Turbines[0]
 	if t1.Turbine != "T1" || t1.Rows != 5 || t1.Stamps != 20 || t1.MissingStamps != 15 || t1.Gaps != 1 || t1.EmptyRows != 1 || t1.Duplicates != 2 {
 		t.Errorf("T1 report %+v", t1)

@@ -126,6 +126,11 @@ func TestOriginalMatchesExactOverlap(t *testing.T) {
 	if ro.RowsRead != 1687 || ro.EmptyRows != 88 || ro.RowsKept != 1599 || ro.OutOfOrder != 17 || ro.Duplicates != 0 {
 		t.Errorf("original: read %d empty %d kept %d out of order %d duplicates %d", ro.RowsRead, ro.EmptyRows, ro.RowsKept, ro.OutOfOrder, ro.Duplicates)
 	}
+	// README: one contiguous block of empty rows, UTC 2018-01-11 08:30 -> 23:00.
+	if len(ro.EmptyRuns) != 1 || ro.EmptyRuns[0].Stamps != 88 || !ro.EmptyRuns[0].First.Equal(time.Date(2018, 1, 11, 8, 30, 0, 0, time.UTC)) ||
+		!ro.EmptyRuns[0].Last.Equal(time.Date(2018, 1, 11, 23, 0, 0, 0, time.UTC)) {
+		t.Errorf("empty runs %+v", ro.EmptyRuns)
+	}
 	if f := ro.Files[0]; f.Encoding != "ascii" || f.Delimiter != ";" || f.LineEnding != "CRLF" || f.Mapping != "la-haute-borne" {
 		t.Errorf("original file report %+v", f)
 	}

@@ -37,6 +37,7 @@ type Report struct {
 	Turbines     []TurbineReport // by turbine name
 	GapsListed   []Gap           // gaps longer than GapListed, by turbine then time
 	ClockChanges []ClockChange   // changes of the stamps' UTC offset between consecutive rows
+	EmptyRuns    []EmptyRun      // where the dropped empty rows were
 	EventLogs    []EventLogReport
 
 	// Examples, at most ten each, as file:line: what.
@@ -82,6 +83,14 @@ type Gap struct {
 	Turbine    string
 	Last, Next time.Time     // the rows either side, UTC
 	Missing    time.Duration // Next − Last − Interval
+}
+
+// EmptyRun is a run of stamps of one turbine, one interval apart, that
+// had rows with a stamp and no value (dropped).
+type EmptyRun struct {
+	Turbine     string
+	First, Last time.Time // UTC
+	Stamps      int       // distinct stamps in the run
 }
 
 // ClockChange is a change of the UTC offset written in the stamps between
@@ -165,6 +174,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "gaps over %v: %d\n", r.GapListed, len(r.GapsListed))
 	for _, g := range r.GapsListed {
 		fmt.Fprintf(&b, "  %s\n", g)
+	}
+	fmt.Fprintf(&b, "runs of empty rows: %d\n", len(r.EmptyRuns))
+	for _, e := range r.EmptyRuns {
+		fmt.Fprintf(&b, "  %s: %s -> %s: %d stamps\n", e.Turbine, e.First.Format(time.RFC3339), e.Last.Format(time.RFC3339), e.Stamps)
 	}
 	fmt.Fprintf(&b, "clock changes: %d\n", len(r.ClockChanges))
 	for _, c := range r.ClockChanges {
