@@ -43,7 +43,14 @@ docs/evaluation.md has the derivation and the results on CWRU.
 
 The bearing comes from --bearing (catalog), --bpfo/--bpfi/--bsf/--ftf
 orders, or a manifest's bearing column; the shaft speed from the file, the
-manifest or --rpm.`,
+manifest or --rpm.
+
+--json prints an array with one object per channel: path, channel,
+verdict, rpm, sample_rate_hz, band_hz [lo, hi], band_kurtosis,
+resolution_hz, and families (ranked), each with family (BPFO, BPFI, BSF,
+FTF), fault, score, harmonics and sidebands; a line has label, order,
+side (−1/+1 for sidebands), freq_hz, expected_hz, deviation_pct, db,
+threshold_db and found (null where a line could not be read).`,
 		Example: `  windpm diagnose --channel DE --bearing 6205 --manifest ../shared/data/cwru/catalog.csv
   windpm diagnose --json --channel DE --rate 12000 --bearing 6205 ../shared/data/cwru/105.mat
   windpm diagnose --rpm 1500 --bpfo 3.58 --bpfi 5.42 --bsf 2.36 --ftf 0.4 capture.wav`,
