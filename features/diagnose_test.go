@@ -296,3 +296,56 @@ func FuzzDiagnose(f *testing.F) {
 		}
 	})
 }
+
+// TestEnvelopeLine checks the line search on hand-made spectra whose
+// answer is known in closed form: a flat floor of 1 with spikes.
+func TestEnvelopeLine(t *testing.T) {
+	const binHz, n = 0.1, 20000 // bins 0..1999.9 Hz
+	cases := []struct {
+		name   string
+		spikes map[int]float64 // bin -> amplitude
+		f, fr  float64
+		wantHz float64 // NaN: no line found
+		wantDB float64
+	}{
+		// BPFO-like line at 107.3 Hz, tolerance 2.146 Hz = 21 bins.
+		{"line on the kinematic frequency", map[int]float64{1073: 10}, 107.3, 29.95, 107.3, 20},
+		{"slipped line, 1 % low", map[int]float64{1062: 100}, 107.3, 29.95, 106.2, 40},
+		{"largest of two", map[int]float64{1062: 5, 1080: 20}, 107.3, 29.95, 108.0, 20 * math.Log10(20)},
+		{"outside the ±2 % window", map[int]float64{1100: 50}, 107.3, 29.95, math.NaN(), 0},
+		// 4×29.95 = 119.8 Hz lies within 2 % of a 120 Hz line: a shaft
+		// harmonic, not counted; the smaller line beside it is.
+		{"shaft harmonic left out", map[int]float64{1198: 50, 1210: 4}, 120, 29.95, 121.0, 20 * math.Log10(4)},
+		{"no shaft known", map[int]float64{1198: 50}, 120, 0, 119.8, 20 * math.Log10(50)},
+	}
+	for _, c := range cases {
+		a := make([]float64, n)
+		for i := range a {
+			a[i] = 1
+		}
+		for k, v := range c.spikes {
+			a[k] = v
+		}
+		le, _ := envelopeLine(a, binHz, c.f, bearingSlip*c.f, 1000, c.fr, nil)
+		if math.IsNaN(c.wantHz) {
+			if !math.IsNaN(le.FreqHz) && le.DB > 1e-9 {
+				t.Errorf("%s: found %.2f Hz at %.1f dB, want nothing above the floor", c.name, le.FreqHz, le.DB)
+			}
+			continue
+		}
+		if math.Abs(le.FreqHz-c.wantHz) > 1e-9 || math.Abs(le.DB-c.wantDB) > 1e-9 {
+			t.Errorf("%s: %.2f Hz %.3f dB, want %.2f Hz %.3f dB", c.name, le.FreqHz, le.DB, c.wantHz, c.wantDB)
+		}
+		if want := 100 * (c.wantHz - c.f) / c.f; math.Abs(le.DeviationPct-want) > 1e-9 {
+			t.Errorf("%s: deviation %.4f %%, want %.4f", c.name, le.DeviationPct, want)
+		}
+		if want := LineThresholdDB(2*int(bearingSlip*c.f/binHz)+1, DiagnoseFalseAlarm) + DiagnoseHealthyMarginDB; le.ThresholdDB != want || le.Found != (c.wantDB >= want) {
+			t.Errorf("%s: threshold %.2f found %v, want %.2f, %v", c.name, le.ThresholdDB, le.Found, want, c.wantDB >= want)
+		}
+	}
+	// A line beyond the envelope's bandwidth is not read.
+	a := make([]float64, n)
+	if le, _ := envelopeLine(a, binHz, 990, 19.8, 1000, 0, nil); !math.IsNaN(le.DB) || !math.IsNaN(le.ThresholdDB) {
+		t.Errorf("line beyond the band: %+v, want NaN", le)
+	}
+}
