@@ -3,6 +3,7 @@ package scada
 import (
 	"math"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -102,5 +103,21 @@ func FuzzParseMapping(f *testing.F) {
 		}
 		tab, rep := in.Finish()
 		checkInvariants(t, tab, rep)
+	})
+}
+
+// FuzzParseFloat checks the fast decimal path against strconv.ParseFloat,
+// bit for bit (the independent reference).
+func FuzzParseFloat(f *testing.F) {
+	for _, s := range []string{"0.47", "0.47000000000000003", "-0.30000000000000004", "1.8599999999999999",
+		"92.6", "-0.0", "+1", "9007199254740993", "900719925474099.3", "1.", ".5", ".", "-", "1e3", "0x1p3", "1_0", "2044.37"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, errA := parseFloat(s)
+		b, errB := strconv.ParseFloat(s, 64)
+		if (errA == nil) != (errB == nil) || math.Float64bits(a) != math.Float64bits(b) && !(math.IsNaN(a) && math.IsNaN(b)) {
+			t.Fatalf("parseFloat(%q) = %v, %v; ParseFloat %v, %v", s, a, errA, b, errB)
+		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,8 +55,10 @@ type Options struct {
 	// GapListed is the missing time above which a gap is listed in the
 	// Report; 0 means 1 hour.
 	GapListed time.Duration
-	// Workers is the number of files Ingest reads at once; 0 means
-	// GOMAXPROCS. The result does not depend on it.
+	// Workers is the number of files Ingest reads at once; 0 means 1. The
+	// result does not depend on it. One worker is the default because two
+	// were not faster on the 2-core machine where this was measured, under
+	// load from other work (BenchmarkIngestTurbine, docs/scada.md).
 	Workers int
 }
 
@@ -124,10 +125,7 @@ func Ingest(paths []string, opts Options) (*Table, *Report, error) {
 // addFiles reads and parses files on Options.Workers goroutines and merges
 // them in the order given, so the result does not depend on the workers.
 func (in *Ingester) addFiles(files []string) error {
-	workers := in.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := max(in.opts.Workers, 1)
 	type result struct {
 		sub *Ingester
 		err error
@@ -599,7 +597,7 @@ func parseValue(s string) (float64, bool) {
 	if s == "" {
 		return math.NaN(), false
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := parseFloat(s)
 	if err == nil {
 		if math.IsNaN(v) {
 			return v, false // "NaN" written by the export: missing
