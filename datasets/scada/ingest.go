@@ -45,6 +45,28 @@ func (t *Table) Col(c Column) int {
 	return -1
 }
 
+// Turbines returns the turbines of t in order.
+func (t *Table) Turbines() []string {
+	var out []string
+	for i, r := range t.Rows {
+		if i == 0 || t.Rows[i-1].Turbine != r.Turbine {
+			out = append(out, r.Turbine)
+		}
+	}
+	return out
+}
+
+// Turbine returns the rows of one turbine (a sub-slice of t.Rows, in time
+// order), or nil.
+func (t *Table) Turbine(name string) []Row {
+	lo := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Turbine >= name })
+	hi := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Turbine > name })
+	if lo == hi {
+		return nil
+	}
+	return t.Rows[lo:hi]
+}
+
 // Options tunes Ingest and the Ingester.
 type Options struct {
 	// Mapping, when set, is used for every SCADA file; otherwise a built-in

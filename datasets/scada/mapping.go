@@ -113,8 +113,10 @@ func LaHauteBorneExact() *Mapping {
 	return m
 }
 
-// BuiltinMappings returns the built-in mappings, tried in this order when
-// no mapping is given.
+// BuiltinMappings returns the built-in mappings. A file read without a
+// given mapping gets the one its header fits: LaHauteBorneExact when it has
+// Wind_turbine_name, Date_time and Min_since_last, LaHauteBorne when it has
+// the first two only.
 func BuiltinMappings() []*Mapping {
 	return []*Mapping{LaHauteBorneExact(), LaHauteBorne()}
 }

@@ -64,6 +64,12 @@ func TestExact2017(t *testing.T) {
 			t.Fatalf("row %d not after row %d", i, i-1)
 		}
 	}
+	if got := strings.Join(tab.Turbines(), " "); got != "R80711 R80721 R80736 R80790" {
+		t.Errorf("turbines %s", got)
+	}
+	if rows := tab.Turbine("R80736"); len(rows) != 14399 || rows[0].Turbine != "R80736" || rows[len(rows)-1].Turbine != "R80736" || tab.Turbine("R1") != nil {
+		t.Errorf("Turbine(R80736): %d rows", len(rows))
+	}
 	if len(rep.Turbines) != 4 {
 		t.Fatalf("%d turbines", len(rep.Turbines))
 	}
