@@ -64,6 +64,15 @@ func TestExact2017(t *testing.T) {
 			t.Fatalf("row %d not after row %d", i, i-1)
 		}
 	}
+	for _, f := range rep.Files {
+		if f.Mapping != "la-haute-borne-exact" || len(f.Unmapped) != 0 || f.Encoding != "ascii" || f.Delimiter != "," || f.LineEnding != "LF" || len(f.Turbines) != 1 {
+			t.Errorf("file report %+v", f)
+		}
+	}
+	// 30 signals x 4 statistics, Va included (empty on every row).
+	if len(tab.Columns) != 120 {
+		t.Errorf("%d columns", len(tab.Columns))
+	}
 	if got := strings.Join(tab.Turbines(), " "); got != "R80711 R80721 R80736 R80790" {
 		t.Errorf("turbines %s", got)
 	}
@@ -137,7 +146,7 @@ func TestOriginalMatchesExactOverlap(t *testing.T) {
 		!ro.EmptyRuns[0].Last.Equal(time.Date(2018, 1, 11, 23, 0, 0, 0, time.UTC)) {
 		t.Errorf("empty runs %+v", ro.EmptyRuns)
 	}
-	if f := ro.Files[0]; f.Encoding != "ascii" || f.Delimiter != ";" || f.LineEnding != "CRLF" || f.Mapping != "la-haute-borne" {
+	if f := ro.Files[0]; f.Encoding != "ascii" || f.Delimiter != ";" || f.LineEnding != "CRLF" || f.Mapping != "la-haute-borne" || len(f.Unmapped) != 0 || len(to.Columns) != 31*4 {
 		t.Errorf("original file report %+v", f)
 	}
 	te, _, err := Ingest([]string{over}, Options{})
