@@ -31,3 +31,23 @@ func TestDocsListEveryName(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsMappingExample parses the mapping-file example of docs/scada.md.
+func TestDocsMappingExample(t *testing.T) {
+	data, err := os.ReadFile(sharedtest.RepoRoot(t) + "/docs/scada.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/scada.md has no yaml example")
+	}
+	m, err := ParseMapping([]byte(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "example-latin1" || len(m.Columns) != 4 || *m.RoundDecimals != 2 {
+		t.Errorf("parsed %+v", m)
+	}
+}
