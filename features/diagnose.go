@@ -292,15 +292,7 @@ func envelopeLine(a []float64, binHz, f, tol, widthHz, frHz float64, scr []float
 		}
 		best = k
 	}
-	guard := w + bearingFloorGuard
-	span := max(int(bearingFloorSpan*tol/binHz), guard+bearingFloorMinBins)
-	scr = scr[:0]
-	for k := max(1, k0-span); k <= min(last, k0+span); k++ {
-		if k < k0-guard || k > k0+guard {
-			scr = append(scr, a[k])
-		}
-	}
-	floor := medianOf(scr)
+	floor, scr := lineFloor(a, k0, w, tol/binHz, scr)
 	if best < 0 || !(floor > 0) || !(a[best] > 0) {
 		return le, scr
 	}

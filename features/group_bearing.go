@@ -317,20 +317,28 @@ func lineDB(a []float64, binHz, f, tol, widthHz float64, scr []float64) (float64
 	for k := k0 - w; k <= k0+w; k++ {
 		amp = math.Max(amp, a[k])
 	}
+	floor, scr := lineFloor(a, k0, w, tol/binHz, scr)
+	if !(floor > 0) || !(amp > 0) {
+		return math.NaN(), scr
+	}
+	return 20 * math.Log10(amp/floor), scr
+}
+
+// lineFloor returns the local noise floor of a line searched in the
+// window k0 ± w of the spectrum a: the median of the bins within
+// ±max(bearingFloorSpan·tolBins, w + bearingFloorGuard +
+// bearingFloorMinBins) of k0, leaving out the window and its guard of
+// bearingFloorGuard bins, and DC; 0 when no bin is left. scr is scratch
+// for the median; the possibly grown scratch is returned.
+func lineFloor(a []float64, k0, w int, tolBins float64, scr []float64) (float64, []float64) {
+	last := len(a) - 1
 	guard := w + bearingFloorGuard
-	span := max(int(bearingFloorSpan*tol/binHz), guard+bearingFloorMinBins)
+	span := max(int(bearingFloorSpan*tolBins), guard+bearingFloorMinBins)
 	scr = scr[:0]
 	for k := max(1, k0-span); k <= min(last, k0+span); k++ {
 		if k < k0-guard || k > k0+guard {
 			scr = append(scr, a[k])
 		}
 	}
-	if len(scr) == 0 {
-		return math.NaN(), scr
-	}
-	floor := medianOf(scr)
-	if !(floor > 0) || !(amp > 0) {
-		return math.NaN(), scr
-	}
-	return 20 * math.Log10(amp/floor), scr
+	return medianOf(scr), scr
 }
