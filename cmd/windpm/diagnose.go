@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -133,9 +132,10 @@ func runDiagnose(cmd *cobra.Command, args []string, o *diagnoseOptions) error {
 	}
 	out := cmd.OutOrStdout()
 	first := true
+	var arr *jsonArray
 	if o.json {
-		fmt.Fprint(out, "[")
-		defer fmt.Fprintln(out, "]")
+		arr = newJSONArray(out)
+		defer arr.Close()
 	}
 	b := batch{stderr: cmd.ErrOrStderr()}
 	err = b.each(cmd.Context(), srcs, func(src datasets.Source) error {
@@ -164,15 +164,10 @@ func runDiagnose(cmd *cobra.Command, args []string, o *diagnoseOptions) error {
 				return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
 			}
 			rec := newDiagnoseRecord(c, &d)
-			if o.json {
-				if !first {
-					fmt.Fprint(out, ",")
-				}
-				js, err := json.MarshalIndent(rec, "  ", "  ")
-				if err != nil {
+			if arr != nil {
+				if err := arr.Add(rec); err != nil {
 					return err
 				}
-				fmt.Fprintf(out, "\n  %s", js)
 			} else {
 				printDiagnoseText(out, &rec, first)
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -87,11 +86,10 @@ func runInspect(cmd *cobra.Command, args []string, o *inspectOptions) error {
 	}
 	out := cmd.OutOrStdout()
 	first := true
+	var arr *jsonArray
 	if o.json {
-		// The array is streamed, one object at a time, so that memory does
-		// not grow with the number of files.
-		fmt.Fprint(out, "[")
-		defer fmt.Fprintln(out, "]")
+		arr = newJSONArray(out)
+		defer arr.Close()
 	}
 	b := batch{stderr: cmd.ErrOrStderr()}
 	err = b.each(cmd.Context(), srcs, func(src datasets.Source) error {
@@ -106,15 +104,10 @@ func runInspect(cmd *cobra.Command, args []string, o *inspectOptions) error {
 				return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
 			}
 			rec := newInspectRecord(c, ov)
-			if o.json {
-				if !first {
-					fmt.Fprint(out, ",")
-				}
-				js, err := json.MarshalIndent(rec, "  ", "  ")
-				if err != nil {
+			if arr != nil {
+				if err := arr.Add(rec); err != nil {
 					return err
 				}
-				fmt.Fprintf(out, "\n  %s", js)
 			} else {
 				printInspectText(out, rec, first)
 			}
