@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -23,48 +22,32 @@ func matFixture(name string) string { return filepath.Join("testdata", "mat", na
 // TestReadMATCWRU reads every file of the CWRU catalog as the catalog (a
 // capture manifest) describes it and checks the sample count and rpm.
 func TestReadMATCWRU(t *testing.T) {
-	dir := sharedtest.Path(t, "cwru/catalog.csv")
-	f, err := os.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
-	}
-	if len(rows) != 62 {
-		t.Fatalf("catalog has %d rows, want 61 files", len(rows)-1)
-	}
-	for _, row := range rows[1:] {
-		rate, _ := strconv.ParseFloat(row[col["sample_rate_hz"]], 64)
-		rpm, _ := strconv.ParseFloat(row[col["rpm"]], 64)
-		samples, _ := strconv.Atoi(row[col["samples"]])
-		record, _ := strconv.Atoi(row[col["cwru_file"]])
-		path := filepath.Join(filepath.Dir(dir), row[col["path"]])
+	dir, rows := sharedtest.CWRUCatalog(t)
+	for _, row := range rows {
+		rate, _ := strconv.ParseFloat(row["sample_rate_hz"], 64)
+		rpm, _ := strconv.ParseFloat(row["rpm"], 64)
+		samples, _ := strconv.Atoi(row["samples"])
+		record, _ := strconv.Atoi(row["cwru_file"])
+		path := filepath.Join(dir, row["path"])
 		caps, err := Read(path, Options{Channel: "DE", RateHz: rate})
 		if err != nil {
-			t.Errorf("%s: %v", row[0], err)
+			t.Errorf("%s: %v", row["path"], err)
 			continue
 		}
 		if len(caps) != 1 {
-			t.Errorf("%s: %d captures, want 1", row[0], len(caps))
+			t.Errorf("%s: %d captures, want 1", row["path"], len(caps))
 			continue
 		}
 		c := caps[0]
 		if len(c.Samples) != samples || !strings.HasSuffix(c.Channel, "_DE_time") || c.RateHz != rate {
-			t.Errorf("%s: channel %s, %d samples at %g Hz; want *_DE_time, %d at %g", row[0], c.Channel, len(c.Samples), c.RateHz, samples, rate)
+			t.Errorf("%s: channel %s, %d samples at %g Hz; want *_DE_time, %d at %g", row["path"], c.Channel, len(c.Samples), c.RateHz, samples, rate)
 		}
 		wantRPM := rpm
 		if record >= 3001 && record <= 3008 {
 			wantRPM = 0 // no XNNNRPM variable: the catalog's rpm is nominal
 		}
 		if c.RPM != wantRPM {
-			t.Errorf("%s: rpm %g, want %g", row[0], c.RPM, wantRPM)
+			t.Errorf("%s: rpm %g, want %g", row["path"], c.RPM, wantRPM)
 		}
 	}
 }

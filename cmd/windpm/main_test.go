@@ -64,26 +64,10 @@ func TestInterruptedExits130(t *testing.T) {
 // Every file of the CWRU catalog gives the catalog's sample count and, where
 // the file stores one, its rpm (Done-when of the Foundation issue).
 func TestInspectCWRUCatalog(t *testing.T) {
-	dir := sharedtest.Path(t, "cwru")
-	f, err := os.Open(filepath.Join(dir, "catalog.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	if len(rows) != 62 {
-		t.Fatalf("catalog has %d rows, want 61 files", len(rows)-1)
-	}
-	for _, row := range rows[1:] {
-		path := filepath.Join(dir, row[col["path"]])
-		stdout, stderr, code := runCLI(t, "inspect", "--json", "--channel", "DE", "--rate", row[col["sample_rate_hz"]], path)
+	dir, rows := sharedtest.CWRUCatalog(t)
+	for _, row := range rows {
+		path := filepath.Join(dir, row["path"])
+		stdout, stderr, code := runCLI(t, "inspect", "--json", "--channel", "DE", "--rate", row["sample_rate_hz"], path)
 		if code != 0 {
 			t.Errorf("%s: exit %d: %s", path, code, stderr)
 			continue
@@ -97,12 +81,12 @@ func TestInspectCWRUCatalog(t *testing.T) {
 			continue
 		}
 		r := recs[0]
-		wantSamples, _ := strconv.Atoi(row[col["samples"]])
+		wantSamples, _ := strconv.Atoi(row["samples"])
 		if got := int(r["samples"].(float64)); got != wantSamples {
 			t.Errorf("%s: samples %d, catalog %d", path, got, wantSamples)
 		}
-		cwru, _ := strconv.Atoi(row[col["cwru_file"]])
-		wantRPM, _ := strconv.ParseFloat(row[col["rpm"]], 64)
+		cwru, _ := strconv.Atoi(row["cwru_file"])
+		wantRPM, _ := strconv.ParseFloat(row["rpm"], 64)
 		switch {
 		case cwru >= 3001 && cwru <= 3008:
 			// No RPM variable in these files: the catalog's nominal value

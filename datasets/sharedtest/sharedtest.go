@@ -4,6 +4,7 @@
 package sharedtest
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,4 +40,33 @@ func Path(t testing.TB, rel string) string {
 		t.Skipf("../shared/data/%s not found (%v): the shared real data is not beside this checkout", rel, err)
 	}
 	return p
+}
+
+// CWRUCatalog returns the rows of ../shared/data/cwru/catalog.csv as maps
+// from column name to cell, with the folder holding the recordings, or
+// skips the test when the catalog is absent. It fails the test unless the
+// catalog lists the 61 recordings its README describes.
+func CWRUCatalog(t testing.TB) (dir string, rows []map[string]string) {
+	t.Helper()
+	path := Path(t, "cwru/catalog.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(recs) != 62 {
+		t.Fatalf("%s has %d rows, want 61 recordings", path, len(recs)-1)
+	}
+	for _, r := range recs[1:] {
+		row := make(map[string]string, len(r))
+		for i, name := range recs[0] {
+			row[name] = r[i]
+		}
+		rows = append(rows, row)
+	}
+	return filepath.Dir(path), rows
 }
