@@ -189,9 +189,9 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 			}
 		}
 		ser := "—"
+		var plain *features.Spectrum // for gear sensors: the table's SER and the mesh figure
 		if sensor != nil && sensor.Gear != nil && sensor.Gear.Teeth > 0 {
-			plain, err := features.ComputeSpectrum(g.last.Samples, g.last.RateHz, features.SpectrumOptions{})
-			if err != nil {
+			if plain, err = features.ComputeSpectrum(g.last.Samples, g.last.RateHz, features.SpectrumOptions{}); err != nil {
 				return fmt.Errorf("%s: %w", g.last.Path, err)
 			}
 			shaftHz := g.last.RPM / 60
@@ -208,7 +208,11 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 		// Figures: every faulty sensor, and the same sensor of the last
 		// (healthy) turbine for comparison.
 		if faulty || (g.turbine == synth.TurbineID(cfg.Turbines-1) && g.sensor == "gbx_hss") {
-			paths, err := demoFigures(figDir, g, spec, lines, sensor, faulty && tf.Kind == synth.GearTooth)
+			var mesh *features.Spectrum
+			if faulty && tf.Kind == synth.GearTooth {
+				mesh = plain
+			}
+			paths, err := demoFigures(figDir, g, spec, mesh, lines, sensor)
 			if err != nil {
 				return err
 			}
@@ -247,8 +251,8 @@ func kinematicLines(s *datasets.Sensor, rpm float64) []features.Line {
 }
 
 // demoFigures draws the envelope spectrum of a sensor's last capture and,
-// for a gear fault, its plain spectrum around the mesh frequency.
-func demoFigures(dir string, g *sensorSummary, env *features.Spectrum, lines []features.Line, s *datasets.Sensor, gear bool) ([]string, error) {
+// when mesh (its plain spectrum) is given, the part around the gear mesh.
+func demoFigures(dir string, g *sensorSummary, env, mesh *features.Spectrum, lines []features.Line, s *datasets.Sensor) ([]string, error) {
 	var markers []reports.Marker
 	for _, l := range lines {
 		if !strings.HasPrefix(l.Family, "GMF") {
@@ -269,11 +273,7 @@ func demoFigures(dir string, g *sensorSummary, env *features.Spectrum, lines []f
 		return nil, err
 	}
 	paths := []string{envPath}
-	if gear && s != nil && s.Gear != nil {
-		spec, err := features.ComputeSpectrum(g.last.Samples, g.last.RateHz, features.SpectrumOptions{})
-		if err != nil {
-			return nil, err
-		}
+	if mesh != nil && s != nil && s.Gear != nil {
 		gmf := float64(s.Gear.Teeth) * g.last.RPM / 60
 		var gm []reports.Marker
 		for _, l := range features.GearLines(s.Gear.Teeth, g.last.RPM, 1, 4) {
@@ -282,8 +282,8 @@ func demoFigures(dir string, g *sensorSummary, env *features.Spectrum, lines []f
 		p := filepath.Join(dir, name+"-mesh.svg")
 		err = reports.WriteSpectrumPlot(p, reports.SpectrumPlot{
 			Title:     fmt.Sprintf("%s %s %s — spectrum around the gear mesh, %.0f rpm", g.turbine, g.sensor, g.lastDay, g.last.RPM),
-			FreqHz:    spec.FreqHz,
-			Amplitude: spec.Amplitude,
+			FreqHz:    mesh.FreqHz,
+			Amplitude: mesh.Amplitude,
 			YLabel:    "amplitude (g)",
 			MinHz:     gmf - 6*g.last.RPM/60,
 			MaxHz:     gmf + 6*g.last.RPM/60,
