@@ -18,14 +18,16 @@ type batch struct {
 	lastErr      error
 }
 
-// each calls fn for every source in order, stopping early when ctx is
-// cancelled. fn's error counts the source as failed.
-func (b *batch) each(ctx context.Context, srcs []datasets.Source, fn func(datasets.Source) error) error {
+// eachCapture reads every source in order with opts and calls fn for
+// each of its captures, stopping early when ctx is cancelled. A read error
+// or fn's error counts the source as failed and skips its remaining
+// captures.
+func (b *batch) eachCapture(ctx context.Context, srcs []datasets.Source, opts datasets.Options, fn func(c *datasets.Capture) error) error {
 	for _, src := range srcs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := fn(src); err != nil {
+		if err := readEach(src, opts, fn); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -33,6 +35,20 @@ func (b *batch) each(ctx context.Context, srcs []datasets.Source, fn func(datase
 			continue
 		}
 		b.done++
+	}
+	return nil
+}
+
+// readEach reads one source and calls fn for each capture until an error.
+func readEach(src datasets.Source, opts datasets.Options, fn func(c *datasets.Capture) error) error {
+	caps, err := src.Read(opts)
+	if err != nil {
+		return err
+	}
+	for i := range caps {
+		if err := fn(&caps[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

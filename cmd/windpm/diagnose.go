@@ -138,41 +138,34 @@ func runDiagnose(cmd *cobra.Command, args []string, o *diagnoseOptions) error {
 		defer arr.Close()
 	}
 	b := batch{stderr: cmd.ErrOrStderr()}
-	err = b.each(cmd.Context(), srcs, func(src datasets.Source) error {
-		caps, err := src.Read(opts)
-		if err != nil {
-			return err
-		}
-		for i := range caps {
-			c := &caps[i]
-			orders := flagOrders
-			if !haveFlagOrders {
-				if c.Bearing == "" {
-					return fmt.Errorf("%s: %s: no bearing known; give --bearing or defect orders (--bpfo --bpfi --bsf --ftf)", c.Path, c.Channel)
-				}
-				bb, err := features.LookupBearing(c.Bearing)
-				if err != nil {
-					return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
-				}
-				orders = bb.Orders
+	err = b.eachCapture(cmd.Context(), srcs, opts, func(c *datasets.Capture) error {
+		orders := flagOrders
+		if !haveFlagOrders {
+			if c.Bearing == "" {
+				return fmt.Errorf("%s: %s: no bearing known; give --bearing or defect orders (--bpfo --bpfi --bsf --ftf)", c.Path, c.Channel)
 			}
-			if !(c.RPM > 0) {
-				return fmt.Errorf("%s: %s: no shaft speed known; give --rpm", c.Path, c.Channel)
-			}
-			d, err := dg.Diagnose(c.Samples, c.RateHz, c.RPM, orders)
+			bb, err := features.LookupBearing(c.Bearing)
 			if err != nil {
 				return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
 			}
-			rec := newDiagnoseRecord(c, &d)
-			if arr != nil {
-				if err := arr.Add(rec); err != nil {
-					return err
-				}
-			} else {
-				printDiagnoseText(out, &rec, first)
-			}
-			first = false
+			orders = bb.Orders
 		}
+		if !(c.RPM > 0) {
+			return fmt.Errorf("%s: %s: no shaft speed known; give --rpm", c.Path, c.Channel)
+		}
+		d, err := dg.Diagnose(c.Samples, c.RateHz, c.RPM, orders)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
+		}
+		rec := newDiagnoseRecord(c, &d)
+		if arr != nil {
+			if err := arr.Add(rec); err != nil {
+				return err
+			}
+		} else {
+			printDiagnoseText(out, &rec, first)
+		}
+		first = false
 		return nil
 	})
 	if err != nil {

@@ -92,27 +92,20 @@ func runInspect(cmd *cobra.Command, args []string, o *inspectOptions) error {
 		defer arr.Close()
 	}
 	b := batch{stderr: cmd.ErrOrStderr()}
-	err = b.each(cmd.Context(), srcs, func(src datasets.Source) error {
-		caps, err := src.Read(opts)
+	err = b.eachCapture(cmd.Context(), srcs, opts, func(c *datasets.Capture) error {
+		ov, err := features.Inspect(c.Samples, c.RateHz, o.peaks)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
 		}
-		for i := range caps {
-			c := &caps[i]
-			ov, err := features.Inspect(c.Samples, c.RateHz, o.peaks)
-			if err != nil {
-				return fmt.Errorf("%s: %s: %w", c.Path, c.Channel, err)
+		rec := newInspectRecord(c, ov)
+		if arr != nil {
+			if err := arr.Add(rec); err != nil {
+				return err
 			}
-			rec := newInspectRecord(c, ov)
-			if arr != nil {
-				if err := arr.Add(rec); err != nil {
-					return err
-				}
-			} else {
-				printInspectText(out, rec, first)
-			}
-			first = false
+		} else {
+			printInspectText(out, rec, first)
 		}
+		first = false
 		return nil
 	})
 	if err != nil {
