@@ -54,11 +54,7 @@ func WriteSpectrumPlot(path string, sp SpectrumPlot) error {
 	default:
 		return fmt.Errorf("%s: unknown figure format %q (known: %s)", path, filepath.Ext(path), strings.Join(PlotFormats, ", "))
 	}
-	p, err := spectrumFigure(sp)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	wt, err := p.WriterTo(10*vg.Inch, 5*vg.Inch, format)
+	wt, err := spectrumWriterTo(sp, format, 10*vg.Inch, 5*vg.Inch)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -66,6 +62,31 @@ func WriteSpectrumPlot(path string, sp SpectrumPlot) error {
 		_, err := wt.WriteTo(w)
 		return err
 	})
+}
+
+// EncodeSpectrumPlot draws sp as a figure of the given size in format
+// ("svg", "png" or "pdf") and writes it to w, for a figure that goes into
+// a larger document (an HTML report) rather than a file of its own.
+func EncodeSpectrumPlot(w io.Writer, sp SpectrumPlot, format string, width, height vg.Length) error {
+	switch format {
+	case "svg", "png", "pdf":
+	default:
+		return fmt.Errorf("unknown figure format %q (known: svg, png, pdf)", format)
+	}
+	wt, err := spectrumWriterTo(sp, format, width, height)
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}
+
+func spectrumWriterTo(sp SpectrumPlot, format string, width, height vg.Length) (io.WriterTo, error) {
+	p, err := spectrumFigure(sp)
+	if err != nil {
+		return nil, err
+	}
+	return p.WriterTo(width, height, format)
 }
 
 // markerColors are the colours of successive marker families.

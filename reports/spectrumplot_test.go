@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 func TestPeakBucketsKeepsPeaks(t *testing.T) {
@@ -66,5 +68,40 @@ func TestWriteSpectrumPlot(t *testing.T) {
 	err := WriteSpectrumPlot(filepath.Join(dir, "s.bmp"), sp)
 	if err == nil || !strings.Contains(err.Error(), "unknown figure format") {
 		t.Errorf("bmp: err = %v", err)
+	}
+}
+
+func TestEncodeSpectrumPlot(t *testing.T) {
+	sp := SpectrumPlot{
+		Title: "a & b", FreqHz: []float64{0, 10, 20, 30}, Amplitude: []float64{0, 1, 0.5, 2},
+		YLabel: "amplitude (g)", Markers: []Marker{{"BPFO", 20}},
+	}
+	var buf bytes.Buffer
+	if err := EncodeSpectrumPlot(&buf, sp, "svg", 6*vg.Inch, 3*vg.Inch); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	// 6 × 3 inches is 432 × 216 points.
+	if !strings.Contains(svg, `width="432pt" height="216pt"`) || !strings.Contains(svg, "a &amp; b") || !strings.Contains(svg, "BPFO") {
+		t.Errorf("svg lacks the size, the escaped title or the marker:\n%.400s", svg)
+	}
+	// The same figure written to a file is the same bytes at the file size.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.svg")
+	if err := WriteSpectrumPlot(path, sp); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := EncodeSpectrumPlot(&buf, sp, "svg", 10*vg.Inch, 5*vg.Inch); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, buf.Bytes()) {
+		t.Error("EncodeSpectrumPlot at 10 × 5 in differs from WriteSpectrumPlot")
+	}
+	if err := EncodeSpectrumPlot(&buf, sp, "bmp", vg.Inch, vg.Inch); err == nil || !strings.Contains(err.Error(), "unknown figure format") {
+		t.Errorf("bmp: err = %v", err)
+	}
+	if err := EncodeSpectrumPlot(&buf, SpectrumPlot{}, "svg", vg.Inch, vg.Inch); err == nil {
+		t.Error("an empty spectrum drew without error")
 	}
 }
