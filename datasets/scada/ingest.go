@@ -470,6 +470,12 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 	if err != nil {
 		return fmt.Errorf("scada: %s: mapping: %w", name, err)
 	}
+	fileTurbine := m.Turbine
+	if m.TurbineFromFile {
+		base := filepath.Base(name)
+		fileTurbine = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	statusAt := -1
 	sp := &stampParser{layout: m.TimeLayout, loc: loc}
 	ignore := make(map[string]bool, len(m.Ignore))
 	for _, s := range m.Ignore {
@@ -510,6 +516,13 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		cols[k], srcs[k] = b.cols[i], src[i]
 	}
 	b.cols, src = cols, srcs
+	if len(m.StatusCodes) > 0 {
+		for j, c := range b.cols {
+			if c.Signal == Status {
+				statusAt = j
+			}
+		}
+	}
 	scale := 0.0
 	if m.RoundDecimals != nil {
 		scale = math.Pow(10, float64(*m.RoundDecimals))
@@ -537,7 +550,7 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 			in.example(&r.RaggedLines, "%s:%d: %d fields, header has %d", name, line, len(rec), len(header))
 			continue
 		}
-		turbine := m.Turbine
+		turbine := fileTurbine
 		if turbCol >= 0 {
 			turbine = strings.TrimSpace(rec[turbCol])
 		}
@@ -571,7 +584,13 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		vals := make([]float64, len(src))
 		empty := true
 		for j, i := range src {
-			v, bad := parseValue(rec[i])
+			var v float64
+			var bad bool
+			if code, ok := m.StatusCodes[strings.TrimSpace(rec[i])]; ok && j == statusAt {
+				v = code
+			} else {
+				v, bad = parseValue(rec[i])
+			}
 			if bad {
 				r.BadNumbers++
 				in.example(&r.BadNumberExamples, "%s:%d: %s=%q", name, line, header[i], rec[i])

@@ -290,6 +290,7 @@ func TestParseMapping(t *testing.T) {
 	for name, y := range map[string]string{
 		"no time":       "turbine: T1\ncolumns:\n  p: active_power\n",
 		"no turbine":    "time_column: t\ncolumns:\n  p: active_power\n",
+		"two turbines":  ok + "turbine_from_file: true\n",
 		"no columns":    "time_column: t\nturbine: T1\n",
 		"unknown name":  "time_column: t\nturbine: T1\ncolumns:\n  p: power\n",
 		"twice":         "time_column: t\nturbine: T1\ncolumns:\n  p: active_power\n  q: active_power_avg\n",

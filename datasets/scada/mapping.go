@@ -28,6 +28,10 @@ type Mapping struct {
 	// Turbine is the turbine of every row when the export has no turbine
 	// column (one file per turbine).
 	Turbine string `yaml:"turbine,omitempty"`
+	// TurbineFromFile makes the turbine of every row the file's base name
+	// without its extension (WT01.csv gives WT01), for exports written one
+	// file per turbine.
+	TurbineFromFile bool `yaml:"turbine_from_file,omitempty"`
 	// TimeColumn names the column with the time stamp (start of the
 	// 10-minute interval as the export writes it).
 	TimeColumn string `yaml:"time_column"`
@@ -44,6 +48,10 @@ type Mapping struct {
 	// Ignore lists columns that are known and deliberately not mapped, so
 	// the Report does not list them as unmapped.
 	Ignore []string `yaml:"ignore,omitempty"`
+	// StatusCodes maps the texts of a status column to numbers (e.g.
+	// run: 0), for exports that write the status as a word; a text not
+	// listed is a bad number. Numbers are read as numbers either way.
+	StatusCodes map[string]float64 `yaml:"status_codes,omitempty"`
 	// Columns maps export column names to canonical column names
 	// (e.g. P_avg: active_power_avg).
 	Columns map[string]string `yaml:"columns"`
@@ -113,12 +121,41 @@ func LaHauteBorneExact() *Mapping {
 	return m
 }
 
+// Synth returns the built-in mapping of the SCADA files `windpm synth`
+// writes (datasets/synth.SCADAHeader): one file per turbine named after it
+// (scada/WT01.csv), RFC 3339 UTC stamps in the time column, interval means
+// with the unit in the column name, and the status as a word coded
+// run = 0, idle_low_wind = 1, stop_high_wind = 2.
+func Synth() *Mapping {
+	return &Mapping{
+		Name:            "windpm-synth",
+		Delimiter:       ",",
+		TurbineFromFile: true,
+		TimeColumn:      "time",
+		StatusCodes:     map[string]float64{"run": 0, "idle_low_wind": 1, "stop_high_wind": 2},
+		Columns: map[string]string{
+			"wind_speed_m_s":           "wind_speed_avg",
+			"active_power_kw":          "active_power_avg",
+			"rotor_speed_rpm":          "rotor_speed_avg",
+			"generator_speed_rpm":      "generator_speed_avg",
+			"pitch_deg":                "pitch_angle_avg",
+			"ambient_temp_c":           "ambient_temperature_avg",
+			"nacelle_temp_c":           "nacelle_temperature_avg",
+			"gearbox_bearing_temp_c":   "gearbox_bearing1_temperature_avg",
+			"generator_bearing_temp_c": "generator_bearing1_temperature_avg",
+			"main_bearing_temp_c":      "rotor_bearing_temperature_avg",
+			"status":                   "status_avg",
+		},
+	}
+}
+
 // BuiltinMappings returns the built-in mappings. A file read without a
 // given mapping gets the one its header fits: LaHauteBorneExact when it has
 // Wind_turbine_name, Date_time and Min_since_last, LaHauteBorne when it has
-// the first two only.
+// the first two only, Synth when it has time, wind_speed_m_s and
+// active_power_kw.
 func BuiltinMappings() []*Mapping {
-	return []*Mapping{LaHauteBorneExact(), LaHauteBorne()}
+	return []*Mapping{LaHauteBorneExact(), LaHauteBorne(), Synth()}
 }
 
 // detectMapping returns the built-in mapping that fits header, or nil.
@@ -126,6 +163,9 @@ func detectMapping(header []string) *Mapping {
 	has := make(map[string]bool, len(header))
 	for _, h := range header {
 		has[h] = true
+	}
+	if has["time"] && has["wind_speed_m_s"] && has["active_power_kw"] {
+		return Synth()
 	}
 	if !has["Wind_turbine_name"] || !has["Date_time"] {
 		return nil
@@ -169,8 +209,11 @@ func (m *Mapping) check() error {
 	if m.TimeColumn == "" {
 		return fmt.Errorf("time_column is required")
 	}
-	if m.TurbineColumn == "" && m.Turbine == "" {
-		return fmt.Errorf("turbine_column or turbine is required")
+	switch n := btoi(m.TurbineColumn != "") + btoi(m.Turbine != "") + btoi(m.TurbineFromFile); {
+	case n == 0:
+		return fmt.Errorf("turbine_column, turbine or turbine_from_file is required")
+	case n > 1:
+		return fmt.Errorf("give only one of turbine_column, turbine and turbine_from_file")
 	}
 	if len(m.Columns) == 0 {
 		return fmt.Errorf("columns: no column mapped")
@@ -221,4 +264,11 @@ func (m *Mapping) delimiter() (rune, error) {
 		return 0, fmt.Errorf("delimiter %q: want one character other than a quote or newline", m.Delimiter)
 	}
 	return r[0], nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
