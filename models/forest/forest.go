@@ -54,8 +54,8 @@ type Tree struct {
 // Forest is a trained random forest.
 type Forest struct {
 	// Classes and Features are the sizes the forest was trained with.
-	Classes  int `json:"classes"`
-	Features int `json:"features"`
+	Classes  int    `json:"classes"`
+	Features int    `json:"features"`
 	Trees    []Tree `json:"trees"`
 	// Importance is the impurity (mean decrease in Gini) importance of
 	// every feature: per tree the weighted impurity decrease of the splits
