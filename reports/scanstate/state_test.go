@@ -1,0 +1,206 @@
+package scanstate
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"syscall"
+	"testing"
+)
+
+func touch(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func TestCommitAndRollBack(t *testing.T) {
+	out := t.TempDir()
+	s, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Version: 1, Fingerprint: "f1", Description: "test"}
+
+	// Chunk 1 commits.
+	files1 := []string{"features/turbine=WT01/date=2025-03-01/part-00000001.parquet"}
+	seq, err := s.Begin(files1)
+	if err != nil || seq != 1 {
+		t.Fatalf("Begin: %d %v", seq, err)
+	}
+	touch(t, filepath.Join(out, files1[0]))
+	c1 := Chunk{Seq: 1, Captures: []Capture{{Path: "WT01/a.wav", Size: 10, ModTimeNs: 5, SHA256: "ab", Rows: 1}}, Files: files1}
+	if err := s.Commit(c1, cfg); err != nil {
+		t.Fatal(err)
+	}
+
+	// Chunk 2 is interrupted after writing one file and half of another.
+	files2 := []string{"features/turbine=WT01/date=2025-03-02/part-00000002.parquet", "features/turbine=WT02/date=2025-03-02/part-00000002.parquet"}
+	if _, err := s.Begin(files2); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, filepath.Join(out, files2[0]))
+	tmp := filepath.Join(out, "features/turbine=WT02/date=2025-03-02/.part-00000002.parquet.tmp-123")
+	touch(t, tmp)
+	topTmp := filepath.Join(out, ".scores.parquet.tmp-9")
+	touch(t, topTmp)
+	unrelated := filepath.Join(out, "features/turbine=WT02/date=2025-03-02/notes.txt")
+	touch(t, unrelated)
+
+	s, err = Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Seq != 1 || len(s.Captures) != 1 || s.Captures["WT01/a.wav"] != c1.Captures[0] {
+		t.Errorf("after reopen: seq %d captures %v", s.Seq, s.Captures)
+	}
+	if s.Config == nil || *s.Config != cfg {
+		t.Errorf("config %+v", s.Config)
+	}
+	if !reflect.DeepEqual(s.RolledBack, files2[:1]) {
+		t.Errorf("rolled back %v, want %v", s.RolledBack, files2[:1])
+	}
+	if !exists(filepath.Join(out, files1[0])) || exists(filepath.Join(out, files2[0])) || exists(tmp) || exists(topTmp) {
+		t.Error("roll back kept the wrong files")
+	}
+	if !exists(unrelated) || exists(filepath.Join(out, StateDir, "pending.json")) {
+		t.Error("roll back removed a file it did not write, or left pending.json")
+	}
+
+	// The redone chunk 2 gets the same number.
+	if seq, err := s.Begin(files2); err != nil || seq != 2 {
+		t.Fatalf("Begin after roll back: %d %v", seq, err)
+	}
+}
+
+func TestOpenRejectsBadJournal(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Open(out); err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(out, StateDir, "journal")
+	touch(t, filepath.Join(journal, "00000002.json"))
+	if _, err := Open(out); err == nil {
+		t.Error("a journal starting at chunk 2 accepted")
+	}
+	if err := os.WriteFile(filepath.Join(journal, "00000001.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(out); err == nil {
+		t.Error("a corrupt journal file accepted")
+	}
+	if err := os.WriteFile(filepath.Join(out, StateDir, "pending.json"), []byte(`{"seq":3,"files":["../../etc/passwd"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(journal)
+	if _, err := Open(out); err == nil {
+		t.Error("pending.json naming a file outside the folder accepted")
+	}
+}
+
+func TestClear(t *testing.T) {
+	out := t.TempDir()
+	s, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Begin(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(Chunk{Seq: 1, Captures: []Capture{{Path: "a"}}}, Config{Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"features/turbine=A/part-1.parquet", "scores.parquet", "report.html", "keep.txt"} {
+		touch(t, filepath.Join(out, f))
+	}
+	// An interrupted Clear (marker left) completes at the next Open.
+	touch(t, filepath.Join(out, StateDir, "rebuild"))
+	s, err = Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Seq != 0 || len(s.Captures) != 0 || s.Config != nil {
+		t.Errorf("after rebuild: %+v", s)
+	}
+	if exists(filepath.Join(out, "features")) || exists(filepath.Join(out, "scores.parquet")) || exists(filepath.Join(out, "report.html")) {
+		t.Error("rebuild left outputs")
+	}
+	if !exists(filepath.Join(out, "keep.txt")) {
+		t.Error("rebuild removed a file the scan did not write")
+	}
+}
+
+// TestLockHelperProcess is not a test: run by TestLock as a separate
+// process, it takes the lock of $SCANSTATE_LOCK_DIR, says so and waits to
+// be killed.
+func TestLockHelperProcess(t *testing.T) {
+	dir := os.Getenv("SCANSTATE_LOCK_DIR")
+	if dir == "" {
+		t.Skip("helper process for TestLock")
+	}
+	if _, err := Acquire(dir); err != nil {
+		os.Stdout.WriteString("error " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Stdout.WriteString("locked\n")
+	select {}
+}
+
+func TestLock(t *testing.T) {
+	out := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHelperProcess$")
+	cmd.Env = append(os.Environ(), "SCANSTATE_LOCK_DIR="+out)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("helper: %q %v", line, err)
+	}
+
+	_, err = Acquire(out)
+	var le *LockedError
+	if !errors.As(err, &le) || le.Holder.PID != cmd.Process.Pid {
+		t.Fatalf("Acquire while another process holds the lock: %v", err)
+	}
+
+	// SIGKILL: the kernel drops the flock; the lock file still names the
+	// dead holder, whose lock is taken over.
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	l, err := Acquire(out)
+	if err != nil {
+		t.Fatalf("Acquire after the holder was killed: %v", err)
+	}
+	if l.Stale == nil || l.Stale.PID != cmd.Process.Pid {
+		t.Errorf("stale holder %+v, want pid %d", l.Stale, cmd.Process.Pid)
+	}
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	// Released cleanly: the next holder finds no stale lock.
+	l, err = Acquire(out)
+	if err != nil || l.Stale != nil {
+		t.Fatalf("Acquire after Release: %v, stale %+v", err, l.Stale)
+	}
+	l.Release()
+}
