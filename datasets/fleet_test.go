@@ -1,0 +1,125 @@
+package datasets
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/windpm/windpm/datasets/wav"
+)
+
+func writeTestWAV(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, 64)
+	if err := wav.WriteFile(path, 1000, wav.Float32, x); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListFleetLayout(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"WT02/gbx/20250302T020000Z.wav",
+		"WT01/main/2025-03-02T02-00-00Z.wav",
+		"WT01/gbx/capture_20250302_010000.wav",
+		"WT01/gbx/20250301T020000Z.wav",
+	} {
+		writeTestWAV(t, filepath.Join(dir, f))
+	}
+	os.WriteFile(filepath.Join(dir, "assets.yaml"), []byte("version: 1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "WT01", ".hidden"), nil, 0o644)
+
+	f, err := ListFleet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range f.Captures {
+		got = append(got, c.Turbine+" "+c.Sensor+" "+c.Time.Format(time.RFC3339)+" "+c.Rel)
+		if c.Size == 0 || c.ModTime.IsZero() {
+			t.Errorf("%s: no size or mtime", c.Rel)
+		}
+	}
+	want := []string{
+		"WT01 gbx 2025-03-01T02:00:00Z WT01/gbx/20250301T020000Z.wav",
+		"WT01 gbx 2025-03-02T01:00:00Z WT01/gbx/capture_20250302_010000.wav",
+		"WT01 main 2025-03-02T02:00:00Z WT01/main/2025-03-02T02-00-00Z.wav",
+		"WT02 gbx 2025-03-02T02:00:00Z WT02/gbx/20250302T020000Z.wav",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	caps, err := f.Captures[1].Read(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if caps[0].Turbine != "WT01" || caps[0].Sensor != "gbx" || !caps[0].Time.Equal(f.Captures[1].Time) {
+		t.Errorf("read back %s %s %v", caps[0].Turbine, caps[0].Sensor, caps[0].Time)
+	}
+}
+
+func TestListFleetErrors(t *testing.T) {
+	for name, files := range map[string][]string{
+		"no stamp":      {"WT01/gbx/capture.wav"},
+		"bad date":      {"WT01/gbx/20251301T020000Z.wav"},
+		"too deep":      {"WT01/gbx/x/20250301T020000Z.wav"},
+		"not a capture": {"WT01/gbx/notes.txt"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range files {
+				writeTestWAV(t, filepath.Join(dir, f))
+			}
+			_, err := ListFleet(dir)
+			if err == nil || !strings.Contains(err.Error(), dir) {
+				t.Errorf("error %v, want one naming the file", err)
+			}
+		})
+	}
+	if _, err := ListFleet(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("missing folder accepted")
+	}
+}
+
+func TestListFleetManifest(t *testing.T) {
+	dir := t.TempDir()
+	writeTestWAV(t, filepath.Join(dir, "a", "x.wav"))
+	writeTestWAV(t, filepath.Join(dir, "a", "y.wav"))
+	m := "path,turbine,sensor,time,site\na/y.wav,WT01,gbx,2025-03-02T00:00:00Z,north\na/x.wav,WT01,gbx,2025-03-01T00:00:00Z,north\n"
+	os.WriteFile(filepath.Join(dir, FleetManifest), []byte(m), 0o644)
+	f, err := ListFleet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Manifest == nil || len(f.Captures) != 2 || f.Captures[0].Rel != "a/x.wav" {
+		t.Fatalf("%+v", f.Captures)
+	}
+	os.WriteFile(filepath.Join(dir, FleetManifest), []byte("path,turbine\na/x.wav,WT01\n"), 0o644)
+	if _, err := ListFleet(dir); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("manifest without sensor and time: %v", err)
+	}
+}
+
+func TestStampFromName(t *testing.T) {
+	for name, want := range map[string]string{
+		"20250301T020000Z.wav":         "2025-03-01T02:00:00Z",
+		"2025-03-01T02:00:00Z.mat":     "2025-03-01T02:00:00Z",
+		"gbx_2025-12-31T23-59-59.csv":  "2025-12-31T23:59:59Z",
+		"WT1-20240229_120000-raw.wav": "2024-02-29T12:00:00Z",
+	} {
+		got, err := StampFromName(name)
+		if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("%s: %v %v, want %s", name, got, err, want)
+		}
+	}
+	for _, name := range []string{"x.wav", "20250230T000000Z.wav", "20250301T250000Z.wav"} {
+		if _, err := StampFromName(name); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
