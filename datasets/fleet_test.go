@@ -107,9 +107,9 @@ func TestListFleetManifest(t *testing.T) {
 
 func TestStampFromName(t *testing.T) {
 	for name, want := range map[string]string{
-		"20250301T020000Z.wav":         "2025-03-01T02:00:00Z",
-		"2025-03-01T02:00:00Z.mat":     "2025-03-01T02:00:00Z",
-		"gbx_2025-12-31T23-59-59.csv":  "2025-12-31T23:59:59Z",
+		"20250301T020000Z.wav":        "2025-03-01T02:00:00Z",
+		"2025-03-01T02:00:00Z.mat":    "2025-03-01T02:00:00Z",
+		"gbx_2025-12-31T23-59-59.csv": "2025-12-31T23:59:59Z",
 		"WT1-20240229_120000-raw.wav": "2024-02-29T12:00:00Z",
 	} {
 		got, err := StampFromName(name)
