@@ -19,9 +19,9 @@ type bluestein struct {
 	sub   *CPlan       // power-of-two plan of length m
 }
 
-func newBluestein(n int) *bluestein {
+func newBluestein(n int, simd bool) *bluestein {
 	m := nextPow2(2*n - 1)
-	bl := &bluestein{n: n, m: m, sub: newCPlan(m, true)}
+	bl := &bluestein{n: n, m: m, sub: newCPlan(m, true, simd)}
 	bl.chirp = make([]complex128, n)
 	n2 := int64(2 * n)
 	for k := range n {

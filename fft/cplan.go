@@ -23,23 +23,25 @@ func NewCPlan(n int) *CPlan {
 	if n < 1 {
 		panic("fft: NewCPlan length < 1")
 	}
-	return newCPlan(n, true)
+	return newCPlan(n, true, haveSIMD)
 }
 
 // newCPlan builds the plan; inPlace says whether to allocate the second
-// scratch buffer that only in-place (dst == src) transforms use. A real
-// Plan of even length never transforms in place and saves it.
-func newCPlan(n int, inPlace bool) *CPlan {
+// scratch buffer that only in-place (dst == src) transforms use (a real
+// Plan of even length never transforms in place and saves it), and simd
+// whether to use the AVX2 kernels (haveSIMD; false in the tests of the
+// pure-Go passes).
+func newCPlan(n int, inPlace, simd bool) *CPlan {
 	p := &CPlan{n: n}
 	radices, ok := factorize(n)
 	if !ok {
-		p.blue = newBluestein(n)
+		p.blue = newBluestein(n, simd)
 		return p
 	}
 	s := 1
 	for _, r := range radices {
 		m := n / (s * r)
-		p.stages = append(p.stages, newStage(r, m, s))
+		p.stages = append(p.stages, newStage(r, m, s, simd))
 		s *= r
 	}
 	if len(p.stages) > 0 {

@@ -124,7 +124,7 @@ func TestCPlanAgainstNaiveDFT(t *testing.T) {
 func TestBluesteinSmoothLengths(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 8, 60, 64, 1000} {
 		x := coreRandComplex(n, 11)
-		bl := newBluestein(n)
+		bl := newBluestein(n, haveSIMD)
 		got := make([]complex128, n)
 		want := make([]complex128, n)
 		for _, inv := range []bool{false, true} {

@@ -19,6 +19,8 @@ type Plan struct {
 	z []complex128
 	// tw[k] = exp(−2πi·k/n), k = 0..n/4 (even n only).
 	tw []complex128
+	// simd selects the AVX2 kernels (haveSIMD).
+	simd bool
 }
 
 // NewPlan returns a plan for real transforms of length n (n >= 1).
@@ -27,17 +29,23 @@ func NewPlan(n int) *Plan {
 	if n < 1 {
 		panic("fft: NewPlan length < 1")
 	}
-	p := &Plan{n: n}
+	return newPlan(n, haveSIMD)
+}
+
+// newPlan builds the plan; simd says whether to use the AVX2 kernels
+// (false in the tests of the pure-Go code).
+func newPlan(n int, simd bool) *Plan {
+	p := &Plan{n: n, simd: simd}
 	if n == 1 {
 		return p
 	}
 	if n%2 == 1 {
-		p.cp = newCPlan(n, true)
+		p.cp = newCPlan(n, true, simd)
 		p.z = make([]complex128, n)
 		return p
 	}
 	h := n / 2
-	p.cp = newCPlan(h, false)
+	p.cp = newCPlan(h, false, simd)
 	p.z = make([]complex128, h)
 	p.tw = make([]complex128, h/2+1)
 	for k := range p.tw {
@@ -81,7 +89,12 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[h] = complex(real(z0)-imag(z0), 0)
 	tw := p.tw
-	for k := 1; k <= h/2; k++ {
+	k0 := 1
+	if pairs := (h/2 - 1) / 2; p.simd && pairs > 0 {
+		realForwardAVX2(dst[:h], tw, pairs)
+		k0 = 2*pairs + 1
+	}
+	for k := k0; k <= h/2; k++ {
 		zk, zc := dst[k], conj(dst[h-k])
 		e := scale(0.5, zk+zc)
 		o := scale(0.5, mulNegI(zk-zc))
@@ -131,7 +144,12 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	x0, xh := real(src[0]), real(src[h])
 	z[0] = complex(c*(x0+xh), c*(x0-xh))
 	tw := p.tw
-	for k := 1; k <= h/2; k++ {
+	k0 := 1
+	if pairs := (h/2 - 1) / 2; p.simd && pairs > 0 {
+		realInverseAVX2(z, src, tw, c, pairs)
+		k0 = 2*pairs + 1
+	}
+	for k := k0; k <= h/2; k++ {
 		xk, xc := src[k], conj(src[h-k])
 		e := scale(c, xk+xc)
 		o := conj(tw[k]) * scale(c, xk-xc)

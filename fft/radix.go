@@ -24,12 +24,19 @@ type stage struct {
 	root []complex128
 	// a is the generic radix's gather scratch (len r).
 	a []complex128
+	// simd selects the AVX2 kernels of simd_amd64.s where one exists for
+	// this radix and stride (see run).
+	simd bool
+	// twv is tw in the pair layout of radix4s1AVX2 (radix 4, s = 1, even
+	// m): for each p = 2i, the six values w^p, w^(p+1), w^(2p), w^(2p+2),
+	// w^(3p), w^(3p+3).
+	twv []complex128
 }
 
 // newStage precomputes the twiddles of a radix-r pass with m butterflies
-// per block and stride s.
-func newStage(r, m, s int) stage {
-	st := stage{r: r, m: m, s: s}
+// per block and stride s; simd asks for the AVX2 kernels.
+func newStage(r, m, s int, simd bool) stage {
+	st := stage{r: r, m: m, s: s, simd: simd}
 	st.tw = make([]complex128, m*(r-1))
 	for p := 0; p < m; p++ {
 		for j := 1; j < r; j++ {
@@ -44,12 +51,58 @@ func newStage(r, m, s int) stage {
 		}
 		st.a = make([]complex128, r)
 	}
+	if simd && r == 4 && s == 1 && m%2 == 0 {
+		st.twv = make([]complex128, len(st.tw))
+		for p := 0; p < m; p += 2 {
+			for j := range 3 {
+				st.twv[3*p+2*j] = st.tw[3*p+j]
+				st.twv[3*p+2*j+1] = st.tw[3*(p+1)+j]
+			}
+		}
+	}
 	return st
+}
+
+// The kernels a pass can run: the pure-Go functions below, or one of the
+// AVX2 kernels of simd_amd64.s.
+const (
+	kernelGo = iota
+	kernelRadix4
+	kernelRadix4s1
+	kernelRadix2
+)
+
+// kernel returns the kernel of the pass. The AVX2 kernels take two complex
+// values at a time along q (even s), or along p for the first radix-4 pass
+// (s = 1, even m, twiddles in twv); other passes run in Go.
+func (st *stage) kernel() int {
+	switch {
+	case !st.simd:
+		return kernelGo
+	case st.r == 4 && st.s%2 == 0:
+		return kernelRadix4
+	case st.r == 4 && st.twv != nil:
+		return kernelRadix4s1
+	case st.r == 2 && st.s%2 == 0:
+		return kernelRadix2
+	}
+	return kernelGo
 }
 
 // run executes the pass from x into y (distinct slices of length N).
 func (st *stage) run(y, x []complex128) {
 	tw := st.tw
+	switch st.kernel() {
+	case kernelRadix4:
+		radix4AVX2(y, x, tw, st.m, st.s)
+		return
+	case kernelRadix4s1:
+		radix4s1AVX2(y, x, st.twv, st.m)
+		return
+	case kernelRadix2:
+		radix2AVX2(y, x, tw, st.m, st.s)
+		return
+	}
 	switch st.r {
 	case 4:
 		radix4(y, x, st.m, st.s, tw)

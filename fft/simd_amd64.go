@@ -1,0 +1,71 @@
+//go:build amd64 && !purego
+
+package fft
+
+// haveSIMD reports whether the CPU and the operating system support the
+// AVX2 and FMA instructions of the assembly kernels in simd_amd64.s. The
+// build tag purego (or another architecture) compiles simd_other.go
+// instead, where it is false.
+var haveSIMD = cpuHasAVX2FMA()
+
+// cpuHasAVX2FMA checks the CPUID feature bits (Intel SDM vol. 2A, CPUID:
+// leaf 1 ECX bit 12 FMA, bit 27 OSXSAVE, bit 28 AVX; leaf 7 EBX bit 5
+// AVX2) and, with XGETBV, that the OS saves the XMM and YMM state
+// (XCR0 bits 1 and 2), as the Go runtime's internal/cpu does.
+func cpuHasAVX2FMA() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xcr0, _ := xgetbv0(); xcr0&6 != 6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0
+}
+
+// cpuid executes CPUID with EAX = leaf and ECX = sub.
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv0 executes XGETBV with ECX = 0 (the XCR0 register).
+func xgetbv0() (eax, edx uint32)
+
+// The kernels below are the AVX2/FMA versions of the passes in radix.go
+// and of the real-transform post- and pre-processing in plan.go; they
+// compute the same formulas on two complex values per YMM register.
+
+// radix4AVX2 is radix4 for an even stride s.
+//
+//go:noescape
+func radix4AVX2(y, x, tw []complex128, m, s int)
+
+// radix4s1AVX2 is radix4 for s = 1 and an even m >= 2, with the twiddles
+// in the pair layout of stage.twv.
+//
+//go:noescape
+func radix4s1AVX2(y, x, twv []complex128, m int)
+
+// radix2AVX2 is radix2 for an even stride s.
+//
+//go:noescape
+func radix2AVX2(y, x, tw []complex128, m, s int)
+
+// realForwardAVX2 runs the loop of Plan.Forward's post-processing for
+// k = 1 .. 2·pairs on z = dst[:h].
+//
+//go:noescape
+func realForwardAVX2(z, tw []complex128, pairs int)
+
+// realInverseAVX2 runs the loop of Plan.Inverse's pre-processing for
+// k = 1 .. 2·pairs from src (len h+1) into z (len h), with the factor c.
+//
+//go:noescape
+func realInverseAVX2(z, src, tw []complex128, c float64, pairs int)
+
+// simdKernels reports whether this build has the assembly kernels.
+const simdKernels = true

@@ -1,0 +1,312 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Two complex128 per YMM register: (re0, im0, re1, im1).
+
+// negim flips the sign of the imaginary parts (conjugation; with a swap of
+// re and im, multiplication by −i).
+DATA negim<>+0(SB)/8, $0x0000000000000000
+DATA negim<>+8(SB)/8, $0x8000000000000000
+DATA negim<>+16(SB)/8, $0x0000000000000000
+DATA negim<>+24(SB)/8, $0x8000000000000000
+GLOBL negim<>(SB), RODATA|NOPTR, $32
+
+// negre flips the sign of the real parts (with a swap, multiplication by i).
+DATA negre<>+0(SB)/8, $0x8000000000000000
+DATA negre<>+8(SB)/8, $0x0000000000000000
+DATA negre<>+16(SB)/8, $0x8000000000000000
+DATA negre<>+24(SB)/8, $0x0000000000000000
+GLOBL negre<>(SB), RODATA|NOPTR, $32
+
+DATA half<>+0(SB)/8, $0.5
+GLOBL half<>(SB), RODATA|NOPTR, $8
+
+// CMUL sets T = Z·W where WR holds re(W) and WI holds im(W) in both
+// halves of each complex: T = Z·WR ∓ swap(Z)·WI (even lanes −, odd +).
+#define CMUL(Z, WR, WI, T) \
+	VPERMILPD $5, Z, T; \
+	VMULPD    WI, T, T; \
+	VFMADDSUB231PD WR, Z, T
+
+// CMULCONJ sets T = Z·conj(W).
+#define CMULCONJ(Z, WR, WI, T) \
+	VPERMILPD $5, Z, T; \
+	VMULPD    WI, T, T; \
+	VFMSUBADD231PD WR, Z, T
+
+// MULNEGI sets Z = −i·Z (MASK = negim).
+#define MULNEGI(Z, MASK) \
+	VPERMILPD $5, Z, Z; \
+	VXORPD    MASK, Z, Z
+
+// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv0() (eax, edx uint32)
+TEXT ·xgetbv0(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+// func radix4AVX2(y, x, tw []complex128, m, s int)
+TEXT ·radix4AVX2(SB), NOSPLIT, $0-88
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ s+80(FP), BX
+	VMOVUPD negim<>(SB), Y15
+	MOVQ BX, R11
+	SHLQ $4, R11            // 16·s: output block stride in bytes
+	MOVQ R11, R8
+	IMULQ CX, R8            // 16·m·s: input stride
+	LEAQ (R8)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R11)(R11*1), R12
+	LEAQ (R12)(R11*1), R13
+	SHRQ $1, BX             // pairs per block
+
+r4p:
+	VBROADCASTSD 0(DX), Y8
+	VBROADCASTSD 8(DX), Y9
+	VBROADCASTSD 16(DX), Y10
+	VBROADCASTSD 24(DX), Y11
+	VBROADCASTSD 32(DX), Y12
+	VBROADCASTSD 40(DX), Y13
+	MOVQ BX, AX
+
+r4q:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R9*1), Y2
+	VMOVUPD (SI)(R10*1), Y3
+	VADDPD  Y2, Y0, Y4      // t0 = a0 + a2
+	VSUBPD  Y2, Y0, Y5      // t1 = a0 − a2
+	VADDPD  Y3, Y1, Y6      // t2 = a1 + a3
+	VSUBPD  Y3, Y1, Y7
+	MULNEGI(Y7, Y15)        // t3 = −i·(a1 − a3)
+	VADDPD  Y6, Y4, Y0
+	VSUBPD  Y6, Y4, Y2
+	VADDPD  Y7, Y5, Y1
+	VSUBPD  Y7, Y5, Y3
+	VMOVUPD Y0, (DI)
+	CMUL(Y1, Y8, Y9, Y4)
+	CMUL(Y2, Y10, Y11, Y5)
+	CMUL(Y3, Y12, Y13, Y6)
+	VMOVUPD Y4, (DI)(R11*1)
+	VMOVUPD Y5, (DI)(R12*1)
+	VMOVUPD Y6, (DI)(R13*1)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  r4q
+
+	ADDQ R13, DI
+	ADDQ $48, DX
+	DECQ CX
+	JNZ  r4p
+	VZEROUPPER
+	RET
+
+// func radix4s1AVX2(y, x, twv []complex128, m int)
+TEXT ·radix4s1AVX2(SB), NOSPLIT, $0-80
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twv_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	VMOVUPD negim<>(SB), Y15
+	MOVQ CX, R8
+	SHLQ $4, R8             // 16·m: input stride
+	LEAQ (R8)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	SHRQ $1, CX
+
+r4s1:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R9*1), Y2
+	VMOVUPD (SI)(R10*1), Y3
+	VADDPD  Y2, Y0, Y4
+	VSUBPD  Y2, Y0, Y5
+	VADDPD  Y3, Y1, Y6
+	VSUBPD  Y3, Y1, Y7
+	MULNEGI(Y7, Y15)
+	VADDPD  Y6, Y4, Y0      // r0
+	VSUBPD  Y6, Y4, Y2
+	VADDPD  Y7, Y5, Y1
+	VSUBPD  Y7, Y5, Y3
+	VMOVUPD 0(DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y1, Y9, Y10, Y4)   // r1
+	VMOVUPD 32(DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y2, Y9, Y10, Y5)   // r2
+	VMOVUPD 64(DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y3, Y9, Y10, Y6)   // r3
+	VPERM2F128 $0x20, Y4, Y0, Y7
+	VPERM2F128 $0x20, Y6, Y5, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y9
+	VPERM2F128 $0x31, Y6, Y5, Y10
+	VMOVUPD Y7, 0(DI)
+	VMOVUPD Y8, 32(DI)
+	VMOVUPD Y9, 64(DI)
+	VMOVUPD Y10, 96(DI)
+	ADDQ $32, SI
+	ADDQ $96, DX
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  r4s1
+	VZEROUPPER
+	RET
+
+// func radix2AVX2(y, x, tw []complex128, m, s int)
+TEXT ·radix2AVX2(SB), NOSPLIT, $0-88
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ s+80(FP), BX
+	MOVQ BX, R11
+	SHLQ $4, R11            // 16·s
+	MOVQ R11, R8
+	IMULQ CX, R8            // 16·m·s
+	SHRQ $1, BX
+
+r2p:
+	VBROADCASTSD 0(DX), Y8
+	VBROADCASTSD 8(DX), Y9
+	MOVQ BX, AX
+
+r2q:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VADDPD  Y1, Y0, Y2
+	VSUBPD  Y1, Y0, Y3
+	CMUL(Y3, Y8, Y9, Y4)
+	VMOVUPD Y2, (DI)
+	VMOVUPD Y4, (DI)(R11*1)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  r2q
+
+	ADDQ R11, DI
+	ADDQ $16, DX
+	DECQ CX
+	JNZ  r2p
+	VZEROUPPER
+	RET
+
+// func realForwardAVX2(z, tw []complex128, pairs int)
+//
+// For k and k+1 at once (front pointer SI) against h−k and h−k−1 (back
+// pointer DI, the pair stored in swapped order): zc = conj(z_(h−k)),
+// e = (z_k + zc)/2, o = −i·(z_k − zc)/2, wo = tw_k·o,
+// z_k = e + wo, z_(h−k) = conj(e − wo).
+TEXT ·realForwardAVX2(SB), NOSPLIT, $0-56
+	MOVQ z_base+0(FP), SI
+	MOVQ z_len+8(FP), DI
+	MOVQ tw_base+24(FP), DX
+	MOVQ pairs+48(FP), CX
+	SUBQ $2, DI
+	SHLQ $4, DI
+	ADDQ SI, DI             // &z[h−2]
+	ADDQ $16, SI            // &z[1]
+	ADDQ $16, DX            // &tw[1]
+	VMOVUPD negim<>(SB), Y15
+	VBROADCASTSD half<>(SB), Y14
+
+rfw:
+	VMOVUPD (SI), Y0        // z_k, z_(k+1)
+	VMOVUPD (DI), Y1
+	VPERM2F128 $0x01, Y1, Y1, Y1
+	VXORPD  Y15, Y1, Y1     // zc
+	VADDPD  Y1, Y0, Y2
+	VMULPD  Y14, Y2, Y2     // e
+	VSUBPD  Y1, Y0, Y3
+	VMULPD  Y14, Y3, Y3
+	MULNEGI(Y3, Y15)        // o
+	VMOVUPD (DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y3, Y9, Y10, Y4)   // wo
+	VADDPD  Y4, Y2, Y5
+	VSUBPD  Y4, Y2, Y6
+	VXORPD  Y15, Y6, Y6
+	VPERM2F128 $0x01, Y6, Y6, Y6
+	VMOVUPD Y5, (SI)
+	VMOVUPD Y6, (DI)
+	ADDQ $32, SI
+	SUBQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  rfw
+	VZEROUPPER
+	RET
+
+// func realInverseAVX2(z, src, tw []complex128, c float64, pairs int)
+//
+// xc = conj(x_(h−k)), e = c·(x_k + xc), o = conj(tw_k)·c·(x_k − xc),
+// u = i·o, z_(h−k) = e + u, z_k = conj(e − u).
+TEXT ·realInverseAVX2(SB), NOSPLIT, $0-88
+	MOVQ z_base+0(FP), R8
+	MOVQ z_len+8(FP), R9
+	MOVQ src_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	VBROADCASTSD c+72(FP), Y14
+	MOVQ pairs+80(FP), CX
+	SUBQ $2, R9
+	SHLQ $4, R9
+	LEAQ (SI)(R9*1), DI     // &src[h−2]
+	ADDQ R8, R9             // &z[h−2]
+	ADDQ $16, SI            // &src[1]
+	ADDQ $16, R8            // &z[1]
+	ADDQ $16, DX            // &tw[1]
+	VMOVUPD negim<>(SB), Y15
+	VMOVUPD negre<>(SB), Y13
+
+rinv:
+	VMOVUPD (SI), Y0
+	VMOVUPD (DI), Y1
+	VPERM2F128 $0x01, Y1, Y1, Y1
+	VXORPD  Y15, Y1, Y1     // xc
+	VADDPD  Y1, Y0, Y2
+	VMULPD  Y14, Y2, Y2     // e
+	VSUBPD  Y1, Y0, Y3
+	VMULPD  Y14, Y3, Y3
+	VMOVUPD (DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMULCONJ(Y3, Y9, Y10, Y4) // o
+	VPERMILPD $5, Y4, Y4
+	VXORPD  Y13, Y4, Y4     // u = i·o
+	VADDPD  Y4, Y2, Y5      // z_(h−k)
+	VSUBPD  Y4, Y2, Y6
+	VXORPD  Y15, Y6, Y6     // z_k
+	VPERM2F128 $0x01, Y5, Y5, Y5
+	VMOVUPD Y6, (R8)
+	VMOVUPD Y5, (R9)
+	ADDQ $32, SI
+	SUBQ $32, DI
+	ADDQ $32, R8
+	SUBQ $32, R9
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  rinv
+	VZEROUPPER
+	RET

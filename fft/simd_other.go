@@ -1,0 +1,24 @@
+//go:build !amd64 || purego
+
+package fft
+
+// haveSIMD is false without the amd64 assembly kernels (build tag purego
+// or another architecture): every pass runs the pure-Go code.
+const haveSIMD = false
+
+// The stubs below are never called when haveSIMD is false.
+
+func radix4AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
+
+func radix4s1AVX2(y, x, twv []complex128, m int) { panic("fft: no SIMD kernels") }
+
+func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
+
+func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }
+
+func realInverseAVX2(z, src, tw []complex128, c float64, pairs int) {
+	panic("fft: no SIMD kernels")
+}
+
+// simdKernels reports whether this build has the assembly kernels.
+const simdKernels = false
