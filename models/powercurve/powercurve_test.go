@@ -72,12 +72,12 @@ func synthTable(t *testing.T) (*scada.Table, map[string][2]int) {
 			Values: []float64{v, p, pitch, 15 + 0.01*rng.NormFloat64(), 50 + 10*rng.Float64()}})
 	}
 	ev := map[string][2]int{
-		"derate":   {1000, 1020}, // 80 % of the curve with pitch +5°
-		"down":     {2000, 2010}, // 0 kW
-		"frozen":   {3000, 3010}, // gearbox bearing stuck
-		"icing":    {4000, 4012}, // 70 % of the curve at −3 °C
-		"oor":      {5000, 5001}, // ambient 99 °C
-		"oneblip":  {6000, 6002}, // 2 rows at 80 %: too short to flag
+		"derate":  {1000, 1020}, // 80 % of the curve with pitch +5°
+		"down":    {2000, 2010}, // 0 kW
+		"frozen":  {3000, 3010}, // gearbox bearing stuck
+		"icing":   {4000, 4012}, // 70 % of the curve at −3 °C
+		"oor":     {5000, 5001}, // ambient 99 °C
+		"oneblip": {6000, 6002}, // 2 rows at 80 %: too short to flag
 	}
 	for i := range tab.Rows {
 		r := tab.Rows[i].Values
