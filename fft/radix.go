@@ -70,6 +70,8 @@ const (
 	kernelRadix4
 	kernelRadix4s1
 	kernelRadix2
+	kernelRadix3
+	kernelRadix5
 )
 
 // kernel returns the kernel of the pass. The AVX2 kernels take two complex
@@ -85,6 +87,10 @@ func (st *stage) kernel() int {
 		return kernelRadix4s1
 	case st.r == 2 && st.s%2 == 0:
 		return kernelRadix2
+	case st.r == 3 && st.s%2 == 0:
+		return kernelRadix3
+	case st.r == 5 && st.s%2 == 0:
+		return kernelRadix5
 	}
 	return kernelGo
 }
@@ -101,6 +107,12 @@ func (st *stage) run(y, x []complex128) {
 		return
 	case kernelRadix2:
 		radix2AVX2(y, x, tw, st.m, st.s)
+		return
+	case kernelRadix3:
+		radix3AVX2(y, x, tw, st.m, st.s, sin60)
+		return
+	case kernelRadix5:
+		radix5AVX2(y, x, tw, st.m, st.s, &radix5Consts)
 		return
 	}
 	switch st.r {
@@ -277,6 +289,9 @@ var (
 	s5a = math.Sin(2 * math.Pi / 5)
 	s5b = math.Sin(4 * math.Pi / 5)
 )
+
+// radix5Consts holds c5a, c5b, s5a, s5b for radix5AVX2.
+var radix5Consts = [4]float64{c5a, c5b, s5a, s5b}
 
 func radix5(y, x []complex128, m, s int, tw []complex128) {
 	ms := m * s

@@ -50,6 +50,16 @@ func radix4AVX2(y, x, tw []complex128, m, s int)
 //go:noescape
 func radix4s1AVX2(y, x, twv []complex128, m int)
 
+// radix3AVX2 is radix3 for an even stride s.
+//
+//go:noescape
+func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64)
+
+// radix5AVX2 is radix5 for an even stride s; c holds c5a, c5b, s5a, s5b.
+//
+//go:noescape
+func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)
+
 // radix2AVX2 is radix2 for an even stride s.
 //
 //go:noescape

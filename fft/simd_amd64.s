@@ -310,3 +310,142 @@ rinv:
 	JNZ  rinv
 	VZEROUPPER
 	RET
+
+// func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64)
+TEXT ·radix3AVX2(SB), NOSPLIT, $0-96
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ s+80(FP), BX
+	VBROADCASTSD sin60+88(FP), Y14
+	VBROADCASTSD half<>(SB), Y13
+	VMOVUPD negim<>(SB), Y15
+	MOVQ BX, R11
+	SHLQ $4, R11            // 16·s
+	MOVQ R11, R8
+	IMULQ CX, R8            // 16·m·s
+	LEAQ (R11)(R11*1), R12
+	SHRQ $1, BX
+
+r3p:
+	VBROADCASTSD 0(DX), Y8
+	VBROADCASTSD 8(DX), Y9
+	VBROADCASTSD 16(DX), Y10
+	VBROADCASTSD 24(DX), Y11
+	MOVQ BX, AX
+
+r3q:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VADDPD  Y2, Y1, Y3      // t = a1 + a2
+	VSUBPD  Y2, Y1, Y4
+	VMULPD  Y14, Y4, Y4
+	MULNEGI(Y4, Y15)        // v = −i·sin60·(a1 − a2)
+	VMOVAPD Y0, Y5
+	VFNMADD231PD Y13, Y3, Y5 // u = a0 − t/2
+	VADDPD  Y3, Y0, Y0
+	VMOVUPD Y0, (DI)
+	VADDPD  Y4, Y5, Y1
+	VSUBPD  Y4, Y5, Y2
+	CMUL(Y1, Y8, Y9, Y6)
+	CMUL(Y2, Y10, Y11, Y7)
+	VMOVUPD Y6, (DI)(R11*1)
+	VMOVUPD Y7, (DI)(R12*1)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  r3q
+
+	ADDQ R12, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  r3p
+	VZEROUPPER
+	RET
+
+// func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)
+//
+// c holds cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5).
+TEXT ·radix5AVX2(SB), NOSPLIT, $0-96
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ s+80(FP), BX
+	MOVQ c+88(FP), AX
+	VBROADCASTSD 0(AX), Y11
+	VBROADCASTSD 8(AX), Y12
+	VBROADCASTSD 16(AX), Y13
+	VBROADCASTSD 24(AX), Y14
+	VMOVUPD negim<>(SB), Y15
+	MOVQ BX, R11
+	SHLQ $4, R11            // 16·s
+	MOVQ R11, R8
+	IMULQ CX, R8            // 16·m·s
+	LEAQ (R8)(R8*2), R10    // 48·m·s
+	LEAQ (R11)(R11*2), R13  // 48·s
+	LEAQ (R11)(R11*4), R12  // 80·s
+	SHRQ $1, BX
+
+r5p:
+	MOVQ BX, AX
+
+r5q:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VMOVUPD (SI)(R10*1), Y3
+	VMOVUPD (SI)(R8*4), Y4
+	VADDPD  Y4, Y1, Y5      // t1
+	VSUBPD  Y4, Y1, Y1      // d1
+	VADDPD  Y3, Y2, Y6      // t2
+	VSUBPD  Y3, Y2, Y2      // d2
+	VMOVAPD Y0, Y7
+	VFMADD231PD Y11, Y5, Y7
+	VFMADD231PD Y12, Y6, Y7 // b1 = a0 + ca·t1 + cb·t2
+	VMOVAPD Y0, Y8
+	VFMADD231PD Y12, Y5, Y8
+	VFMADD231PD Y11, Y6, Y8 // b2 = a0 + cb·t1 + ca·t2
+	VADDPD  Y5, Y0, Y0
+	VADDPD  Y6, Y0, Y0
+	VMOVUPD Y0, (DI)
+	VMULPD  Y13, Y1, Y9
+	VFMADD231PD Y14, Y2, Y9
+	MULNEGI(Y9, Y15)        // e1 = −i·(sa·d1 + sb·d2)
+	VMULPD  Y14, Y1, Y10
+	VFNMADD231PD Y13, Y2, Y10
+	MULNEGI(Y10, Y15)       // e2 = −i·(sb·d1 − sa·d2)
+	VADDPD  Y9, Y7, Y1
+	VSUBPD  Y9, Y7, Y4
+	VADDPD  Y10, Y8, Y2
+	VSUBPD  Y10, Y8, Y3
+	VBROADCASTSD 0(DX), Y5
+	VBROADCASTSD 8(DX), Y6
+	CMUL(Y1, Y5, Y6, Y7)
+	VMOVUPD Y7, (DI)(R11*1)
+	VBROADCASTSD 16(DX), Y5
+	VBROADCASTSD 24(DX), Y6
+	CMUL(Y2, Y5, Y6, Y7)
+	VMOVUPD Y7, (DI)(R11*2)
+	VBROADCASTSD 32(DX), Y5
+	VBROADCASTSD 40(DX), Y6
+	CMUL(Y3, Y5, Y6, Y7)
+	VMOVUPD Y7, (DI)(R13*1)
+	VBROADCASTSD 48(DX), Y5
+	VBROADCASTSD 56(DX), Y6
+	CMUL(Y4, Y5, Y6, Y7)
+	VMOVUPD Y7, (DI)(R11*4)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  r5q
+
+	ADDQ R12, DI
+	SUBQ R11, DI            // the other 4 blocks of s
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  r5p
+	VZEROUPPER
+	RET

@@ -12,6 +12,14 @@ func radix4AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels")
 
 func radix4s1AVX2(y, x, twv []complex128, m int) { panic("fft: no SIMD kernels") }
 
+func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64) {
+	panic("fft: no SIMD kernels")
+}
+
+func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }

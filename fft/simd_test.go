@@ -1,6 +1,7 @@
 package fft
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -62,10 +63,10 @@ func TestSIMDDetection(t *testing.T) {
 }
 
 // TestSIMDKernelsSelected checks that the default plans take the assembly
-// kernels when the CPU has them (every pass of a power-of-two length, and
-// the real post-processing) and that simd = false never does.
+// kernels when the CPU has them (every pass of these lengths, whose half
+// lengths 2^a·3^b·5^c have a >= 2) and that simd = false never does.
 func TestSIMDKernelsSelected(t *testing.T) {
-	for _, n := range []int{4096, 8192, 262144} {
+	for _, n := range []int{4096, 8192, 262144, 120000, 256000, 2 * 3 * 3 * 5 * 8} {
 		p := NewPlan(n)
 		if p.simd != haveSIMD {
 			t.Errorf("n=%d: NewPlan simd = %v, want haveSIMD = %v", n, p.simd, haveSIMD)
@@ -230,6 +231,32 @@ func TestPathsNoAllocs(t *testing.T) {
 			if a := testing.AllocsPerRun(3, func() { p.Inverse(y, X) }); a != 0 {
 				t.Errorf("%s n=%d Inverse: %v allocations per call", pathName(simd), n, a)
 			}
+		}
+	}
+}
+
+// BenchmarkPaths times the real forward and inverse transforms on both code
+// paths in the same run (go test -bench Paths -count 5 | benchstat -col
+// /path).
+func BenchmarkPaths(b *testing.B) {
+	for _, n := range coreBenchSizes {
+		x := coreRandReal(n, 1)
+		X := make([]complex128, n/2+1)
+		y := make([]float64, n)
+		for _, simd := range codePaths() {
+			p := newPlan(n, simd)
+			b.Run(fmt.Sprintf("dir=forward/n=%d/path=%s", n, pathName(simd)), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					p.Forward(X, x)
+				}
+			})
+			b.Run(fmt.Sprintf("dir=inverse/n=%d/path=%s", n, pathName(simd)), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					p.Inverse(y, X)
+				}
+			})
 		}
 	}
 }
