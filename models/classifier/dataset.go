@@ -1,0 +1,207 @@
+package classifier
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/reports"
+)
+
+// Feature is one input of a model: a feature column of the features table
+// and what the model learned about it.
+type Feature struct {
+	// Name and Unit are the column's (features.Column); Unit may be
+	// features.SignalUnit, the unit of the row's signal (Model.SignalUnit).
+	Name string `json:"name"`
+	Unit string `json:"unit"`
+	// Median replaces a missing (null) value: the median of the training
+	// rows that have one.
+	Median float64 `json:"median"`
+	// Mean and Scale standardise the value for logistic regression,
+	// z = (x − Mean)/Scale: the training mean and population standard
+	// deviation after imputation (1 for a constant feature).
+	Mean  float64 `json:"mean"`
+	Scale float64 `json:"scale"`
+}
+
+// Dataset is the part of a features table a model sees: feature values
+// (NaN where null), the unit of each row's signal and, for training, the
+// labels.
+type Dataset struct {
+	// Label names the column the labels came from.
+	Label    string
+	Features []Feature
+	// X holds one row per table row, in Features order.
+	X [][]float64
+	// Units holds every row's signal unit (the table's unit column).
+	Units []string
+	// Labels holds every row's class ("" where null).
+	Labels []string
+}
+
+// SelectFeatures returns the indices in t's feature columns of those whose
+// name matches one of the patterns (path.Match globs; none: every column),
+// leaving out columns null in every row, which are named in dropped.
+func SelectFeatures(t *reports.FeatureTable, patterns []string) (idx []int, dropped []string, err error) {
+	for _, p := range patterns {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, nil, fmt.Errorf("--features %q: %w", p, err)
+		}
+	}
+	for j, c := range t.Schema.Features {
+		ok := len(patterns) == 0
+		for _, p := range patterns {
+			if m, _ := path.Match(p, c.Name); m {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		some := false
+		for i := range t.Rows {
+			if !math.IsNaN(t.Rows[i].Values[j]) {
+				some = true
+				break
+			}
+		}
+		if !some {
+			dropped = append(dropped, c.Name)
+			continue
+		}
+		idx = append(idx, j)
+	}
+	if len(idx) == 0 {
+		return nil, dropped, fmt.Errorf("no feature column with values matches %s", strings.Join(patterns, ","))
+	}
+	return idx, dropped, nil
+}
+
+// NewDataset takes the feature columns idx of t and, if label is not
+// empty, the labels from the column of that name (see ColumnValues).
+func NewDataset(t *reports.FeatureTable, idx []int, label string) (*Dataset, error) {
+	d := &Dataset{Label: label}
+	for _, j := range idx {
+		c := t.Schema.Features[j]
+		d.Features = append(d.Features, Feature{Name: c.Name, Unit: c.Unit})
+	}
+	d.X = make([][]float64, len(t.Rows))
+	d.Units = make([]string, len(t.Rows))
+	for i := range t.Rows {
+		row := make([]float64, len(idx))
+		for k, j := range idx {
+			row[k] = t.Rows[i].Values[j]
+		}
+		d.X[i] = row
+		d.Units[i] = t.Rows[i].Unit
+	}
+	if label != "" {
+		v, err := ColumnValues(t, label)
+		if err != nil {
+			return nil, err
+		}
+		d.Labels = v
+	}
+	return d, nil
+}
+
+// ColumnValues returns the values of the named column of t as text ("" for
+// null): a key or capture column (turbine, sensor, time, path, channel,
+// segment, unit, sample_rate_hz, rpm, samples, label) or a manifest
+// metadata column. Feature columns are not accepted: a label or group
+// must not be one of the model's inputs.
+func ColumnValues(t *reports.FeatureTable, name string) ([]string, error) {
+	var get func(r *reports.FeatureRow) string
+	switch name {
+	case "turbine":
+		get = func(r *reports.FeatureRow) string { return r.Turbine }
+	case "sensor":
+		get = func(r *reports.FeatureRow) string { return r.Sensor }
+	case "time":
+		get = func(r *reports.FeatureRow) string {
+			if r.Time.IsZero() {
+				return ""
+			}
+			return r.Time.UTC().Format("2006-01-02T15:04:05.999999Z")
+		}
+	case "path":
+		get = func(r *reports.FeatureRow) string { return r.Path }
+	case "channel":
+		get = func(r *reports.FeatureRow) string { return r.Channel }
+	case "segment":
+		get = func(r *reports.FeatureRow) string { return strconv.Itoa(r.Segment) }
+	case "unit":
+		get = func(r *reports.FeatureRow) string { return r.Unit }
+	case "sample_rate_hz":
+		get = func(r *reports.FeatureRow) string { return strconv.FormatFloat(r.SampleRateHz, 'g', -1, 64) }
+	case "rpm":
+		get = func(r *reports.FeatureRow) string {
+			if r.RPM == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(r.RPM, 'g', -1, 64)
+		}
+	case "samples":
+		get = func(r *reports.FeatureRow) string { return strconv.Itoa(r.Samples) }
+	case "label":
+		get = func(r *reports.FeatureRow) string { return r.Label }
+	default:
+		k := -1
+		for i, m := range t.Schema.Meta {
+			if m.Name == name {
+				k = i
+			}
+		}
+		if k < 0 {
+			for _, f := range t.Schema.Features {
+				if f.Name == name {
+					return nil, fmt.Errorf("column %s is a feature, not a label or group column", name)
+				}
+			}
+			return nil, fmt.Errorf("no column %s in the table", name)
+		}
+		get = func(r *reports.FeatureRow) string { return r.Meta[k].Value }
+	}
+	v := make([]string, len(t.Rows))
+	for i := range t.Rows {
+		v[i] = get(&t.Rows[i])
+	}
+	return v, nil
+}
+
+// HasColumn reports whether t has a key, capture or metadata column of
+// that name.
+func HasColumn(t *reports.FeatureTable, name string) bool {
+	for _, c := range t.Columns {
+		if c.Name == name && c.Role != reports.RoleFeature && c.Role != reports.RoleSpectrum {
+			return true
+		}
+	}
+	return false
+}
+
+// signalUnit returns the one signal unit of the rows, or an error if they
+// mix units and some feature is in the signal's unit.
+func signalUnit(feats []Feature, units []string, rows []int) (string, error) {
+	uses := false
+	for _, f := range feats {
+		if f.Unit == features.SignalUnit {
+			uses = true
+		}
+	}
+	if !uses || len(rows) == 0 {
+		return "", nil
+	}
+	u := units[rows[0]]
+	for _, i := range rows {
+		if units[i] != u {
+			return "", fmt.Errorf("the rows mix signal units %q and %q; features in the signal's unit cannot be compared across them", u, units[i])
+		}
+	}
+	return u, nil
+}
