@@ -1,0 +1,202 @@
+package scanreport
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/windpm/windpm/reports/atomicfile"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+// htmlTemplate is parsed once; html/template escapes every string from
+// the Report by the context it lands in (text, attribute, URL).
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"sev":      severityClass,
+	"when":     formatTime,
+	"iso":      isoTime,
+	"num":      formatNum,
+	"signed":   formatSigned,
+	"z":        formatZ,
+	"anchor":   AnchorID,
+	"upper":    strings.ToUpper,
+	"plural":   plural,
+	"nonempty": orDash,
+	"subtract": func(a, b float64) float64 { return a - b },
+}).Parse(htmlSource))
+
+// WriteHTML writes r as one self-contained HTML page to path, atomically:
+// no script, no external file (the figures are inline SVG drawn with
+// gonum/plot), printable. A figure that cannot be drawn (an empty or
+// malformed spectrum) shows as a note in its place; an inconsistent
+// Report (unknown severity, repeated alarm ID, dangling link) is an error
+// and nothing is written.
+func WriteHTML(path string, r *Report) error {
+	if err := r.check(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	v := newHTMLView(r)
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return htmlTemplate.Execute(w, v)
+	})
+}
+
+// htmlView is the Report with its figures drawn, as the template sees it.
+type htmlView struct {
+	*Report
+	Counts     SeverityCounts
+	Worst      string
+	OpenAlarms int
+	Alarms     []alarmView
+}
+
+type alarmView struct {
+	*Alarm
+	Anchor   string
+	Trends   []figureView
+	Spectrum *figureView
+	Envelope *figureView
+}
+
+// figureView is one drawn figure: the SVG element, or the reason there is
+// none.
+type figureView struct {
+	Name string
+	SVG  template.HTML
+	Note string
+}
+
+func newHTMLView(r *Report) *htmlView {
+	v := &htmlView{Report: r, Counts: r.SeverityCounts(), Worst: r.WorstSeverity(), OpenAlarms: r.OpenAlarms()}
+	for i := range r.Alarms {
+		a := &r.Alarms[i]
+		av := alarmView{Alarm: a, Anchor: AnchorID(a.ID)}
+		for _, t := range a.Trends {
+			name := t.Indicator
+			if t.Unit != "" {
+				name += " (" + t.Unit + ")"
+			}
+			av.Trends = append(av.Trends, drawn(name, func() (string, error) { return trendSVG(t) }))
+		}
+		if a.Spectrum != nil {
+			f := drawn("spectrum", func() (string, error) { return spectrumSVG(a.Spectrum) })
+			av.Spectrum = &f
+		}
+		if a.Envelope != nil {
+			f := drawn("envelope spectrum", func() (string, error) { return spectrumSVG(a.Envelope) })
+			av.Envelope = &f
+		}
+		v.Alarms = append(v.Alarms, av)
+	}
+	return v
+}
+
+func drawn(name string, draw func() (string, error)) figureView {
+	svg, err := draw()
+	switch {
+	case err != nil:
+		return figureView{Name: name, Note: "could not be drawn: " + err.Error()}
+	case svg == "":
+		return figureView{Name: name, Note: "no data to draw"}
+	}
+	// The SVG comes from gonum/plot, which escapes every text it draws
+	// (see inlineSVG); it is the only unescaped content of the page.
+	return figureView{Name: name, SVG: template.HTML(svg)}
+}
+
+// severityClass maps a severity to its CSS class; anything else gets the
+// neutral "sev-unknown" so that a caller's string never becomes a class.
+func severityClass(s string) string {
+	if _, ok := SeverityRank(s); ok {
+		return "sev-" + s
+	}
+	return "sev-unknown"
+}
+
+// formatTime writes a time for people: UTC to the minute, "—" for zero.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// isoTime writes a time for machines (the datetime attribute): RFC 3339
+// UTC.
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// formatNum writes a measured value with four significant digits, "—"
+// for NaN.
+func formatNum(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	if math.IsInf(v, 0) {
+		if v > 0 {
+			return "∞"
+		}
+		return "−∞"
+	}
+	if v == 0 {
+		return "0"
+	}
+	if a := math.Abs(v); a >= 1e-3 && a < 1e6 {
+		// Fixed notation with four significant digits, trailing zeros kept
+		// off so that 2.10 reads 2.1.
+		digits := max(0, 3-int(math.Floor(math.Log10(a))))
+		return strings.ReplaceAll(trimZeros(strconv.FormatFloat(v, 'f', digits, 64)), "-", "−")
+	}
+	return strings.ReplaceAll(strconv.FormatFloat(v, 'g', 4, 64), "-", "−")
+}
+
+// formatSigned is formatNum with an explicit sign, for changes.
+func formatSigned(v float64) string {
+	s := formatNum(v)
+	if v > 0 && !math.IsInf(v, 0) {
+		return "+" + s
+	}
+	return s
+}
+
+// formatZ writes a robust z to one decimal.
+func formatZ(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strings.ReplaceAll(strconv.FormatFloat(v, 'f', 1, 64), "-", "−")
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
