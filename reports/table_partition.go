@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 
@@ -172,14 +173,43 @@ func (p *PartitionedFeatureWriter) partitionDir(r *FeatureRow) string {
 				v = r.Time.UTC().Format("2006-01-02")
 			}
 		}
-		if v == "" {
-			v = HiveNull
-		} else {
-			v = hiveEscape(v)
-		}
-		parts[i] = k + "=" + v
+		parts[i] = HivePartition(k, v)
 	}
 	return filepath.Join(parts...)
+}
+
+// HivePartition returns the folder name of partition key=value, the value
+// escaped as Hive does (HiveNull when empty).
+func HivePartition(key, value string) string {
+	if value == "" {
+		return key + "=" + HiveNull
+	}
+	return key + "=" + hiveEscape(value)
+}
+
+// HiveUnescape returns the partition value a folder name's value part
+// stands for (the inverse of HivePartition's escaping; HiveNull is "").
+func HiveUnescape(v string) (string, error) {
+	if v == HiveNull {
+		return "", nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] != '%' {
+			b.WriteByte(v[i])
+			continue
+		}
+		if i+2 >= len(v) {
+			return "", fmt.Errorf("partition value %q: truncated %%XX escape", v)
+		}
+		n, err := strconv.ParseUint(v[i+1:i+3], 16, 8)
+		if err != nil {
+			return "", fmt.Errorf("partition value %q: bad %%XX escape", v)
+		}
+		b.WriteByte(byte(n))
+		i += 2
+	}
+	return b.String(), nil
 }
 
 // hiveEscape escapes a partition value as Hive's FileUtils.escapePathName

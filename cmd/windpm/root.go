@@ -45,6 +45,7 @@ Start with 'windpm demo', then 'windpm inspect FILE' on your own captures.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newDemoCmd(),
+		newScanCmd(),
 		newInspectCmd(),
 		newSpectrumCmd(),
 		newDiagnoseCmd(),

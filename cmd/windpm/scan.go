@@ -1,0 +1,550 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/datasets"
+	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/models"
+	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/atomicfile"
+	"github.com/windpm/windpm/reports/scanstate"
+)
+
+type scanOptions struct {
+	fleet, out, assets string
+	capture            captureFlags
+	jobs               int
+	rebuild            bool
+	failOn             string
+	chunk              int
+	referenceDays      int
+	classes            int
+	persistence        string
+}
+
+func newScanCmd() *cobra.Command {
+	var o scanOptions
+	cmd := &cobra.Command{
+		Use:   "scan --fleet DIR --out DIR",
+		Short: "Scan a fleet: features, scores and alarms with evidence, incrementally and crash-safe",
+		Long: `Scan is the main job. It reads the captures of a fleet folder that it has
+not processed yet, computes their features, scores every capture against
+its sensor's baseline, follows every turbine component through an alarm
+state machine, and writes:
+
+  OUT/features/turbine=…/date=…/part-….parquet  the features table (hive-partitioned)
+  OUT/scores.parquet                            one row per capture: z-scores, zone, severity
+  OUT/alarms.parquet                            one row per alarm, with its evidence
+  OUT/report.html, report.md, summary.json      the report
+
+The fleet folder holds captures as <turbine>/<sensor>/<stamp>.<ext>
+(stamp like 20250301T020000Z, UTC) or a manifest.csv that lists them
+(with turbine, sensor and time columns), and normally assets.yaml
+(--assets to name another). See docs/scan.md.
+
+Incremental: a capture is processed once; the state in OUT/.windpm keys
+it by path, size, modification time and content hash. A run with nothing
+new changes nothing. Crash-safe: work is committed in chunks, and a run
+killed at any moment (even kill -9) leaves the folder as of its last
+commit; the next run finishes the work. A lock stops two runs on one
+folder. --rebuild starts over.
+
+Scoring: per sensor, the captures of the first --reference-days days are
+its healthy reference: per operating class (speed bins) the median and
+robust scale of every key indicator, and their shrunk covariance. Every
+capture gets robust z-scores, a Mahalanobis distance, its ISO 20816-21
+zone and a grade (ok, watch, warning, alarm); a component raises a
+severity when k of its last n captures reach it (--persistence).`,
+		Example: `  windpm scan --fleet fleet --out scan
+  windpm scan --fleet fleet --out scan --fail-on alarm      # exit 4 when an alarm is open (cron)
+  windpm scan --fleet fleet --out scan --rebuild --reference-days 28`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runScan(cmd, &o)
+		},
+	}
+	o.capture.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&o.fleet, "fleet", "", "fleet folder (required)")
+	fl.StringVar(&o.out, "out", "", "output folder (required); holds the tables, the report and the scan's state")
+	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
+	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
+	fl.BoolVar(&o.rebuild, "rebuild", false, "forget the state and the outputs in OUT and scan everything again")
+	fl.StringVar(&o.failOn, "fail-on", "", "exit with code 4 when an open alarm reaches this severity: watch, warning or alarm")
+	fl.IntVar(&o.chunk, "chunk", 256, "captures per commit: at most this much work is redone after a crash")
+	fl.IntVar(&o.referenceDays, "reference-days", 21, "days from each sensor's first capture that form its healthy reference period")
+	fl.IntVar(&o.classes, "classes", 2, "operating classes per sensor: quantile bins of shaft speed over the reference period (1: none)")
+	fl.StringVar(&o.persistence, "persistence", "3/5", "K/N: a severity is raised when K of a component's last N captures reach it")
+	return cmd
+}
+
+// scanSettings are the options that shape the derived outputs (the
+// exported fields, which their fingerprint covers) and what the run needs
+// besides.
+type scanSettings struct {
+	ReferenceDays int                `json:"reference_days"`
+	Classes       int                `json:"classes"`
+	Alarm         models.AlarmConfig `json:"alarm"`
+	Thresholds    models.Thresholds  `json:"thresholds"`
+	Indicators    []string           `json:"indicators"`
+
+	failOn models.Severity // -1: no --fail-on
+	assets *datasets.Assets
+	opts   datasets.Options
+	kin    *kinematicsSource
+	schema reports.FeatureSchema
+}
+
+func (o *scanOptions) settings() (*scanSettings, error) {
+	if o.fleet == "" || o.out == "" {
+		return nil, usageErrorf("scan: --fleet and --out are required")
+	}
+	if o.jobs < 0 {
+		return nil, usageErrorf("--jobs must be >= 0, got %d", o.jobs)
+	}
+	if o.jobs == 0 {
+		o.jobs = runtime.GOMAXPROCS(0)
+	}
+	if o.chunk < 1 {
+		return nil, usageErrorf("--chunk must be >= 1, got %d", o.chunk)
+	}
+	if o.referenceDays < 1 {
+		return nil, usageErrorf("--reference-days must be >= 1, got %d", o.referenceDays)
+	}
+	if o.classes < 1 || o.classes > 10 {
+		return nil, usageErrorf("--classes must be in [1, 10], got %d", o.classes)
+	}
+	s := &scanSettings{ReferenceDays: o.referenceDays, Classes: o.classes, Thresholds: models.DefaultThresholds()}
+	var k, n int
+	if _, err := fmt.Sscanf(o.persistence, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != o.persistence {
+		return nil, usageErrorf("--persistence %q: want K/N, e.g. 3/5", o.persistence)
+	}
+	s.Alarm = models.AlarmConfig{K: k, N: n, ClearAfter: n}
+	if err := s.Alarm.Validate(); err != nil {
+		return nil, usageErrorf("--persistence: %v", err)
+	}
+	s.failOn = -1
+	if o.failOn != "" {
+		sev, err := models.ParseSeverity(o.failOn)
+		if err != nil || sev == models.OK {
+			return nil, usageErrorf("--fail-on %q: want watch, warning or alarm", o.failOn)
+		}
+		s.failOn = sev
+	}
+	return s, nil
+}
+
+func runScan(cmd *cobra.Command, o *scanOptions) error {
+	set, err := o.settings()
+	if err != nil {
+		return err
+	}
+	if set.opts, err = o.capture.options(); err != nil {
+		return err
+	}
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	start := time.Now()
+
+	fleet, err := datasets.ListFleet(o.fleet)
+	if err != nil {
+		return err
+	}
+	assetsPath := o.assets
+	if assetsPath == "" {
+		if p := filepath.Join(o.fleet, "assets.yaml"); fileExists(p) {
+			assetsPath = p
+		}
+	}
+	set.kin = &kinematicsSource{warned: map[string]bool{},
+		warn: func(s string) { fmt.Fprintf(stderr, "windpm: warning: %s\n", s) }}
+	var cfg features.Config
+	if assetsPath != "" {
+		if set.assets, err = datasets.ReadAssets(assetsPath); err != nil {
+			return err
+		}
+		set.kin.assets = set.assets
+		cfg.BandNames = bandNames(set.assets)
+	} else {
+		fmt.Fprintf(stderr, "windpm: note: no assets file (%s has no assets.yaml; --assets names one): bearing and gear features stay null\n", o.fleet)
+	}
+	probe, err := features.NewExtractor(cfg)
+	if err != nil {
+		return err
+	}
+	var srcs []datasets.Source
+	if fleet.Manifest != nil {
+		srcs = fleet.Manifest.Sources()
+	}
+	metaCols := datasets.MetaColumnsOf(srcs)
+	set.schema = reports.FeatureSchema{Features: probe.Columns(), Meta: renameClashes(metaCols, probe.Columns(), io.Discard)}
+	for _, ind := range models.DefaultIndicators() {
+		set.Indicators = append(set.Indicators, ind.Name)
+	}
+	stateCfg, err := scanConfig(set, cfg)
+	if err != nil {
+		return err
+	}
+
+	if err := checkOutFolder(o.out); err != nil {
+		return err
+	}
+	lock, err := scanstate.Acquire(o.out)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if lock.Stale != nil {
+		fmt.Fprintf(stderr, "windpm: note: took over the lock of an earlier scan that did not finish (pid %d on %s)\n", lock.Stale.PID, lock.Stale.Host)
+	}
+	state, err := scanstate.Open(o.out)
+	if err != nil {
+		return err
+	}
+	if len(state.RolledBack) > 0 {
+		fmt.Fprintf(stderr, "windpm: note: rolled back %d file(s) of an interrupted chunk; redoing it\n", len(state.RolledBack))
+	}
+	if o.rebuild {
+		if err := state.Clear(); err != nil {
+			return err
+		}
+	}
+	if state.Config != nil && state.Config.Fingerprint != stateCfg.Fingerprint {
+		return fmt.Errorf("%s was scanned with other feature settings (then: %s; now: %s); use --rebuild or another --out",
+			o.out, state.Config.Description, stateCfg.Description)
+	}
+
+	work, failed, err := pendingCaptures(fleet, state)
+	if err != nil {
+		return err
+	}
+	b := batch{stderr: stderr}
+	for _, f := range failed {
+		b.fail(f)
+	}
+	if len(work) > 0 {
+		fmt.Fprintf(stdout, "scan: %d new capture(s) of %d in %s\n", len(work), len(fleet.Captures), o.fleet)
+		if err := processCaptures(cmd, o, set, cfg, fleet, state, stateCfg, work, metaCols, &b); err != nil {
+			return err
+		}
+	}
+	derivedFP := set.fingerprint()
+	if len(work) == 0 && state.Derived.Seq == state.Seq && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
+		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, len(state.Captures))
+		return scanExit(o.out, set, &b)
+	}
+	sum, err := deriveOutputs(cmd, o, set, fleet, state)
+	if err != nil {
+		return err
+	}
+	if err := state.SetDerived(scanstate.Derived{Seq: state.Seq, Fingerprint: derivedFP}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "scan: %d captures, %d scored; %d open alarm(s), %d closed; %.1f s\n",
+		sum.captures, sum.scored, sum.open, sum.closed, time.Since(start).Seconds())
+	for _, line := range sum.openLines {
+		fmt.Fprintf(stdout, "  %s\n", line)
+	}
+	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(o.out, "report.html"))
+	return scanExit(o.out, set, &b)
+}
+
+// fileExists reports whether path exists.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// checkOutFolder refuses an output folder that holds other things and no
+// scan: --rebuild there would be harmless (it removes only the scan's
+// outputs), but a typo in --out should not scatter tables in a home
+// folder.
+func checkOutFolder(out string) error {
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
+	}
+	for _, e := range entries {
+		if e.Name() == scanstate.StateDir {
+			return nil
+		}
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s: not empty and not a scan's output folder; give a new or empty folder to --out", out)
+	}
+	return nil
+}
+
+// scanConfig returns the fingerprint of what shapes the feature rows: the
+// table's columns and the extraction settings.
+func scanConfig(set *scanSettings, cfg features.Config) (scanstate.Config, error) {
+	cols := set.schema.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name + ":" + c.Type
+	}
+	desc := map[string]any{
+		"schema_version": features.SchemaVersion, "columns": names, "component_bands": cfg.BandNames,
+		"channel": set.opts.Channel, "rate_hz": set.opts.RateHz, "rpm": set.opts.RPM,
+	}
+	b, err := json.Marshal(desc)
+	if err != nil {
+		return scanstate.Config{}, err
+	}
+	sum := sha256.Sum256(b)
+	text := fmt.Sprintf("feature set v%d, %d columns", features.SchemaVersion, len(cols))
+	if set.opts.Channel != "" || set.opts.RateHz > 0 || set.opts.RPM > 0 {
+		text += fmt.Sprintf(", --channel %q --rate %g --rpm %g", set.opts.Channel, set.opts.RateHz, set.opts.RPM)
+	}
+	return scanstate.Config{Version: 1, Fingerprint: hex.EncodeToString(sum[:]), Description: text}, nil
+}
+
+// fingerprint identifies the settings of the derived outputs.
+func (s *scanSettings) fingerprint() string {
+	b, _ := json.Marshal(s)
+	sum := sha256.Sum256(append(b, versionString()...))
+	return hex.EncodeToString(sum[:])
+}
+
+// pendingCaptures returns the captures of the fleet the state has not
+// processed, and an error for each capture whose content changed since.
+// A capture whose size or modification time changed is hashed: the same
+// content is not new.
+func pendingCaptures(fleet *datasets.Fleet, state *scanstate.State) (work []int, failed []error, err error) {
+	for i := range fleet.Captures {
+		c := &fleet.Captures[i]
+		rec, seen := state.Captures[c.Rel]
+		switch {
+		case !seen:
+			work = append(work, i)
+		case rec.Size == c.Size && rec.ModTimeNs == c.ModTime.UnixNano():
+			// Unchanged.
+		default:
+			sum, err := hashFile(c.Path)
+			if err != nil {
+				return nil, nil, err
+			}
+			if sum != rec.SHA256 {
+				failed = append(failed, fmt.Errorf("%s: changed since it was scanned (new content); its old rows stay; use --rebuild to rescan the fleet", c.Path))
+			}
+		}
+	}
+	return work, failed, nil
+}
+
+// hashFile returns the hex SHA-256 of a file's content.
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// scanResult is what a worker returns for one capture.
+type scanResult struct {
+	rows []reports.FeatureRow
+	rec  scanstate.Capture
+	err  error
+}
+
+// chunkPlan is a run of whole partitions committed together.
+type chunkPlan struct {
+	from, to int      // indices into work
+	parts    []string // partition folders, in order
+}
+
+// planChunks cuts the work (in fleet order: turbine, date, …) into chunks
+// of whole turbine × date partitions holding at least size captures (the
+// last one fewer). The cut depends only on the work list, so a run that
+// resumes after a crash cuts the rest as the first run would have.
+func planChunks(fleet *datasets.Fleet, work []int, size int) []chunkPlan {
+	var plans []chunkPlan
+	cur := chunkPlan{}
+	for k, i := range work {
+		p := partitionOf(&fleet.Captures[i])
+		if len(cur.parts) == 0 || cur.parts[len(cur.parts)-1] != p {
+			if cur.to-cur.from >= size {
+				plans = append(plans, cur)
+				cur = chunkPlan{from: k}
+			}
+			cur.parts = append(cur.parts, p)
+		}
+		cur.to = k + 1
+	}
+	if cur.to > cur.from {
+		plans = append(plans, cur)
+	}
+	return plans
+}
+
+// partitionOf returns the features partition folder of a capture,
+// relative to the output folder.
+func partitionOf(c *datasets.FleetCapture) string {
+	return filepath.ToSlash(filepath.Join("features",
+		reports.HivePartition(reports.PartitionTurbine, c.Turbine),
+		reports.HivePartition(reports.PartitionDate, c.Time.UTC().Format(time.DateOnly))))
+}
+
+func partFile(part string, seq int) string { return fmt.Sprintf("%s/part-%08d.parquet", part, seq) }
+
+// processCaptures computes the features of the work captures in parallel
+// and writes them chunk by chunk, each chunk committed to the state.
+func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg features.Config, fleet *datasets.Fleet,
+	state *scanstate.State, stateCfg scanstate.Config, work []int, metaCols []datasets.MetaColumn, b *batch) error {
+	config, _ := json.Marshal(map[string]any{"scan": true, "fleet": o.fleet, "component_bands": cfg.BandNames,
+		"channel": set.opts.Channel, "rate_hz": set.opts.RateHz, "rpm": set.opts.RPM})
+	fileMeta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(config)}
+	plans := planChunks(fleet, work, o.chunk)
+
+	var (
+		plan    int // current chunk
+		seq     int
+		chunk   scanstate.Chunk
+		w       *reports.FeatureWriter
+		wPart   string
+		written []string
+	)
+	abort := func() {
+		if w != nil {
+			w.Abort()
+			w = nil
+		}
+	}
+	defer abort()
+	closePart := func() error {
+		if w == nil {
+			return nil
+		}
+		err := w.Close()
+		w = nil
+		return err
+	}
+	progress, clearProgress := progressLine(cmd.ErrOrStderr(), "scan", "captures")
+	defer clearProgress()
+	err := ordered(cmd.Context(), len(work), o.jobs, func() func(k int) scanResult {
+		ex, _ := features.NewExtractor(cfg)
+		prep, _ := features.NewPreparer(0, 0)
+		return func(k int) scanResult {
+			return scanCapture(&fleet.Captures[work[k]], set, ex, prep, metaCols)
+		}
+	}, func(k int, r scanResult) error {
+		p := &plans[plan]
+		if k == p.from {
+			files := make([]string, len(p.parts))
+			for i, part := range p.parts {
+				files[i] = partFile(part, state.Seq+1)
+			}
+			var err error
+			if seq, err = state.Begin(files); err != nil {
+				return err
+			}
+			chunk = scanstate.Chunk{Seq: seq}
+			written = written[:0]
+		}
+		if progress != nil {
+			progress(k+1, len(work))
+		}
+		chunk.Captures = append(chunk.Captures, r.rec)
+		if r.err != nil {
+			b.fail(r.err)
+		} else {
+			b.done++
+			part := partitionOf(&fleet.Captures[work[k]])
+			if part != wPart || w == nil {
+				if err := closePart(); err != nil {
+					return err
+				}
+				f := partFile(part, seq)
+				if err := os.MkdirAll(filepath.Join(o.out, filepath.FromSlash(part)), 0o755); err != nil {
+					return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
+				}
+				var err error
+				if w, err = reports.NewFeatureWriter(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta); err != nil {
+					return err
+				}
+				wPart = part
+				written = append(written, f)
+			}
+			for j := range r.rows {
+				if err := w.Write(&r.rows[j]); err != nil {
+					return err
+				}
+			}
+		}
+		if k+1 == p.to {
+			if err := closePart(); err != nil {
+				return err
+			}
+			chunk.Files = append([]string(nil), written...)
+			if err := state.Commit(chunk, stateCfg); err != nil {
+				return err
+			}
+			plan++
+		}
+		return nil
+	})
+	return err
+}
+
+// scanCapture reads one capture of the fleet and returns its feature rows
+// and its journal record.
+func scanCapture(c *datasets.FleetCapture, set *scanSettings, ex *features.Extractor, prep *features.Preparer, metaCols []datasets.MetaColumn) scanResult {
+	rec := scanstate.Capture{Path: c.Rel, Size: c.Size, ModTimeNs: c.ModTime.UnixNano()}
+	sum, err := hashFile(c.Path)
+	if err != nil {
+		rec.Error = oneLine(err.Error())
+		return scanResult{rec: rec, err: err}
+	}
+	rec.SHA256 = sum
+	rows, err := featureRows(c.Source, set.opts, ex, prep, nil, set.kin, metaCols, set.schema.Meta)
+	if err != nil {
+		rec.Error = oneLine(err.Error())
+		return scanResult{rec: rec, err: err}
+	}
+	for i := range rows {
+		// The table names captures by their place in the fleet, so that
+		// it does not depend on where the fleet folder was mounted.
+		rows[i].Path, rows[i].Turbine, rows[i].Sensor, rows[i].Time = c.Rel, c.Turbine, c.Sensor, c.Time
+	}
+	rec.Rows = len(rows)
+	return scanResult{rows: rows, rec: rec}
+}
+
+// scanExit returns the run's exit: partial (3) when captures failed, else
+// 4 when --fail-on is reached, else success.
+func scanExit(out string, set *scanSettings, b *batch) error {
+	if b.failed > 0 {
+		return b.result()
+	}
+	if set.failOn < 0 {
+		return nil
+	}
+	worst, err := worstOpenSeverity(filepath.Join(out, "summary.json"))
+	if err != nil {
+		return err
+	}
+	if worst >= set.failOn {
+		return &exitError{code: exitFailOn, err: fmt.Errorf("--fail-on %s: an open alarm is at %s (%s)", set.failOn, worst, filepath.Join(out, "report.html"))}
+	}
+	return nil
+}
