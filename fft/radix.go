@@ -31,6 +31,9 @@ type stage struct {
 	// m): for each p = 2i, the six values w^p, w^(p+1), w^(2p), w^(2p+2),
 	// w^(3p), w^(3p+3).
 	twv []complex128
+	// fused says that this radix-4 pass runs together with the next one
+	// (CPlan.passes).
+	fused bool
 }
 
 // newStage precomputes the twiddles of a radix-r pass with m butterflies

@@ -60,6 +60,13 @@ func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64)
 //go:noescape
 func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)
 
+// radix44AVX2 runs two successive radix-4 passes, (4, m, s) with twiddles
+// twa and (4, m/4, 4s) with twb, in one sweep (s and m divisible by 4);
+// buf is scratch of 64 values.
+//
+//go:noescape
+func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int)
+
 // radix2AVX2 is radix2 for an even stride s.
 //
 //go:noescape

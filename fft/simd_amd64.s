@@ -449,3 +449,129 @@ r5q:
 	JNZ  r5p
 	VZEROUPPER
 	RET
+
+// BFLY4 is the radix-4 butterfly on Y0..Y3 (clobbers Y4..Y7, Y15 = negim):
+// Y0 = t0 + t2, Y1 = t1 + t3, Y2 = t0 − t2, Y3 = t1 − t3 with t0 = a0 + a2,
+// t1 = a0 − a2, t2 = a1 + a3, t3 = −i·(a1 − a3).
+#define BFLY4 \
+	VADDPD  Y2, Y0, Y4; \
+	VSUBPD  Y2, Y0, Y5; \
+	VADDPD  Y3, Y1, Y6; \
+	VSUBPD  Y3, Y1, Y7; \
+	VPERMILPD $5, Y7, Y7; \
+	VXORPD  Y15, Y7, Y7; \
+	VADDPD  Y6, Y4, Y0; \
+	VSUBPD  Y6, Y4, Y2; \
+	VADDPD  Y7, Y5, Y1; \
+	VSUBPD  Y7, Y5, Y3
+
+// TWSTORE multiplies Z by the twiddle at WR, WI (memory) and stores it at D.
+#define TWSTORE(Z, WR, WI, D) \
+	VBROADCASTSD WR, Y8; \
+	VBROADCASTSD WI, Y9; \
+	CMUL(Z, Y8, Y9, Y4); \
+	VMOVUPD Y4, D
+
+// PH1 is one radix-4 butterfly of the first pass of radix44AVX2: inputs at
+// OFF(R15) + 0, 4Q, 8Q, 12Q (R8 = Q, R9 = 12Q), twiddles at TW, outputs to
+// the scratch at B(BX) + 0, 32, 64, 96.
+#define PH1(TW, OFF, B) \
+	VMOVUPD OFF(R15), Y0; \
+	VMOVUPD OFF(R15)(R8*4), Y1; \
+	VMOVUPD OFF(R15)(R8*8), Y2; \
+	VMOVUPD OFF(R15)(R9*1), Y3; \
+	BFLY4; \
+	VMOVUPD Y0, B(BX); \
+	TWSTORE(Y1, 0 TW, 8 TW, B+32(BX)); \
+	TWSTORE(Y2, 16 TW, 24 TW, B+64(BX)); \
+	TWSTORE(Y3, 32 TW, 40 TW, B+96(BX))
+
+// PH2 is one radix-4 butterfly of the second pass: inputs from the scratch
+// at B(BX) + 0, 128, 256, 384, twiddles at DX, outputs at OFF(R15) + 0, 4S,
+// 8S, 12S (R11 = S, R13 = 12S).
+#define PH2(B, OFF) \
+	VMOVUPD B(BX), Y0; \
+	VMOVUPD B+128(BX), Y1; \
+	VMOVUPD B+256(BX), Y2; \
+	VMOVUPD B+384(BX), Y3; \
+	BFLY4; \
+	VMOVUPD Y0, OFF(R15); \
+	TWSTORE(Y1, 0(DX), 8(DX), OFF(R15)(R11*4)); \
+	TWSTORE(Y2, 16(DX), 24(DX), OFF(R15)(R11*8)); \
+	TWSTORE(Y3, 32(DX), 40(DX), OFF(R15)(R13*1))
+
+// func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int)
+//
+// Two radix-4 passes in one sweep over the data: the pass (4, m, s) with
+// twiddles twa, then (4, m/4, 4s) with twiddles twb, for s divisible by 4
+// and m divisible by 4. For each block p' < m/4 and each four values of q,
+// the 32 values the second pass needs are computed by the butterflies of
+// the first (its blocks p' + k'·m/4, k' < 4) into buf (1 KiB, in L1), then
+// transformed by the butterflies of the second and stored. Four values of
+// q make a whole 64-byte cache line of each of the 16 input and output
+// streams, whose power-of-two strides map them to the same L1 set.
+TEXT ·radix44AVX2(SB), NOSPLIT, $0-136
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twa_base+48(FP), R10
+	MOVQ twb_base+72(FP), DX
+	MOVQ buf_base+96(FP), BX
+	MOVQ m+120(FP), CX
+	MOVQ s+128(FP), R11
+	VMOVUPD negim<>(SB), Y15
+	SHLQ $4, R11            // S = 16·s
+	MOVQ CX, R8
+	IMULQ R11, R8
+	SHRQ $2, R8             // Q = 16·m·s/4
+	LEAQ (R8)(R8*2), R9
+	SHLQ $2, R9             // 12·Q
+	LEAQ (R11)(R11*2), R13
+	SHLQ $2, R13            // 12·S
+	LEAQ (CX)(CX*2), R12
+	SHLQ $2, R12            // 12·m: twa bytes from block p to p + m/4
+	LEAQ (R12)(R12*2), R14  // 36·m
+	SHRQ $2, CX
+
+p44:
+	MOVQ s+128(FP), AX
+	SHRQ $2, AX
+
+q44:
+	MOVQ SI, R15
+	PH1((R10), 0, 0)
+	PH1((R10), 32, 512)
+	ADDQ R8, R15
+	PH1((R10)(R12*1), 0, 128)
+	PH1((R10)(R12*1), 32, 640)
+	ADDQ R8, R15
+	PH1((R10)(R12*2), 0, 256)
+	PH1((R10)(R12*2), 32, 768)
+	ADDQ R8, R15
+	PH1((R10)(R14*1), 0, 384)
+	PH1((R10)(R14*1), 32, 896)
+	MOVQ DI, R15
+	PH2(0, 0)
+	PH2(512, 32)
+	ADDQ R11, R15
+	PH2(32, 0)
+	PH2(544, 32)
+	ADDQ R11, R15
+	PH2(64, 0)
+	PH2(576, 32)
+	ADDQ R11, R15
+	PH2(96, 0)
+	PH2(608, 32)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ AX
+	JNZ  q44
+
+	ADDQ R13, DI            // DI moved S in the q loop; a block is 16·S
+	LEAQ (DI)(R11*2), DI
+	ADDQ R11, DI
+	ADDQ $48, R10
+	ADDQ $48, DX
+	DECQ CX
+	JNZ  p44
+	VZEROUPPER
+	RET

@@ -20,6 +20,10 @@ func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64) {
 	panic("fft: no SIMD kernels")
 }
 
+func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }
