@@ -12,12 +12,14 @@ type AlarmConfig struct {
 	// bad capture (a transient, a loose cable) raises nothing.
 	K, N int
 	// ClearAfter is the number of consecutive captures with nothing raised
-	// after which an open alarm closes (default 5).
+	// after which an open alarm closes (default 10, twice N: a developing
+	// fault whose indicator hovers near a threshold stays one alarm that
+	// escalates, rather than closing and opening again).
 	ClearAfter int
 }
 
-// DefaultAlarmConfig returns 3 of 5, closing after 5 clear captures.
-func DefaultAlarmConfig() AlarmConfig { return AlarmConfig{K: 3, N: 5, ClearAfter: 5} }
+// DefaultAlarmConfig returns 3 of 5, closing after 10 clear captures.
+func DefaultAlarmConfig() AlarmConfig { return AlarmConfig{K: 3, N: 5, ClearAfter: 10} }
 
 // Validate reports a configuration the tracker cannot follow.
 func (c AlarmConfig) Validate() error {

@@ -50,14 +50,14 @@ func TestAlarmTrackerPersistence(t *testing.T) {
 				history []Severity
 				closed  bool
 			}{{open: 2, peak: a, history: []Severity{w, n, a}}}},
-		{name: "closes after five clear captures, then a new alarm",
-			grades: []Severity{n, n, n, o, o, o, o, o, o, o, o, w, w, w},
+		{name: "closes after ten clear captures, then a new alarm",
+			grades: []Severity{n, n, n, o, o, o, o, o, o, o, o, o, o, o, o, o, w, w, w},
 			want: []struct {
 				open    int
 				peak    Severity
 				history []Severity
 				closed  bool
-			}{{open: 2, peak: n, history: []Severity{n, o}, closed: true}, {open: 13, peak: w, history: []Severity{w}}}},
+			}{{open: 2, peak: n, history: []Severity{n, o}, closed: true}, {open: 18, peak: w, history: []Severity{w}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,10 @@ type Indicator struct {
 	// values hardly move (a quiet line at the noise floor, a constant
 	// speed) must not turn a negligible change into a large z.
 	MinScale, RelMinScale float64
+	// MinRevolutions, if > 0, is the fewest shaft revolutions a capture
+	// must hold for the indicator to be read from it (an order line needs
+	// the capture to resolve it from 0 Hz and from its neighbours).
+	MinRevolutions float64
 }
 
 // DefaultIndicators returns the key indicators a scan scores: overall
@@ -40,7 +44,12 @@ type Indicator struct {
 // deviation of 5.6 dB for a Rayleigh amplitude; the median-of-harmonics
 // features spread less, and 1.5 dB is what healthy synthetic and CWRU
 // captures show); 0.5 for the band's spectral kurtosis; 10 % for the
-// sideband energy ratio.
+// sideband energy ratio. The shaft line order_1x is read only from
+// captures of at least 10 revolutions: the Hann window's main lobe spans
+// ±2 bins of 1/T, so below 3 revolutions the 1× line merges with 0 Hz,
+// and a line estimated from few revolutions scatters (a main bearing's
+// 8 s capture at 12 rpm holds 1.6 revolutions: its order_1x varies by
+// ±17 % MAD between healthy days and reaches twice its median).
 func DefaultIndicators() []Indicator {
 	return []Indicator{
 		{Name: "rms", Unit: "signal", RelMinScale: 0.05},
@@ -53,7 +62,7 @@ func DefaultIndicators() []Indicator {
 		{Name: "bsf_db", Unit: "dB", MinScale: 1.5},
 		{Name: "ftf_db", Unit: "dB", MinScale: 1.5},
 		{Name: "gear_ser", MinScale: 0.01, RelMinScale: 0.1},
-		{Name: "order_1x", Unit: "signal", RelMinScale: 0.05},
+		{Name: "order_1x", Unit: "signal", RelMinScale: 0.05, MinRevolutions: 10},
 	}
 }
 
@@ -128,6 +137,18 @@ type Observation struct {
 	// Zone is the ISO 20816-21 evaluation zone (2 = A/B, 3 = C, 4 = D;
 	// 0 unknown).
 	Zone int
+	// Revolutions is the number of shaft revolutions in the capture (NaN
+	// or 0 when unknown: indicators with MinRevolutions are then not read).
+	Revolutions float64
+}
+
+// Usable returns the observation's value of indicator j, NaN when it is
+// missing or the capture is too short for it.
+func (o *Observation) Usable(inds []Indicator, j int) float64 {
+	if m := inds[j].MinRevolutions; m > 0 && !(o.Revolutions >= m) {
+		return math.NaN()
+	}
+	return o.Values[j]
 }
 
 // Baseline is what healthy looks like for one sensor: per operating class
@@ -209,6 +230,7 @@ func FitBaseline(ref []Observation, cfg BaselineConfig) (*Baseline, error) {
 			return nil, fmt.Errorf("baseline: observation %d has %d values, want %d", i, len(ref[i].Values), p)
 		}
 	}
+	ref = masked(ref, cfg.Indicators)
 	b := &Baseline{cfg: cfg}
 	var ops []float64
 	for i := range ref {
@@ -225,7 +247,7 @@ func FitBaseline(ref []Observation, cfg BaselineConfig) (*Baseline, error) {
 			}
 		}
 	}
-	b.Pooled = fitClass("all", ref, &cfg)
+	b.Pooled = fitClass("all", ref, &cfg, nil)
 	members := make([][]Observation, len(b.Edges)+1)
 	for i := range ref {
 		if math.IsNaN(ref[i].Op) {
@@ -234,10 +256,44 @@ func FitBaseline(ref []Observation, cfg BaselineConfig) (*Baseline, error) {
 		c := b.class(ref[i].Op)
 		members[c] = append(members[c], ref[i])
 	}
+	// A class differs from another in level, seldom in spread, and a
+	// spread estimated from a few reference observations is poor (the
+	// scale from the MAD of 10 values has a standard error of 37 %): the
+	// classes share one scale, the MAD of every classed observation's
+	// deviation from its own class's median (a pooled within-class
+	// dispersion, as in the one-way analysis of variance).
+	pooled := make([][]float64, len(cfg.Indicators))
+	for _, m := range members {
+		for j := range cfg.Indicators {
+			vals := indicatorValues(m, j)
+			if len(vals) > 0 {
+				pooled[j] = append(pooled[j], absDeviations(vals, quantileSorted(vals, 0.5))...)
+			}
+		}
+	}
 	for c := range members {
-		b.Classes = append(b.Classes, fitClass(b.classLabel(c), members[c], &cfg))
+		b.Classes = append(b.Classes, fitClass(b.classLabel(c), members[c], &cfg, pooled))
 	}
 	return b, nil
+}
+
+// masked returns obs with every value that is not Usable set to NaN
+// (copies where needed; obs is not changed).
+func masked(obs []Observation, inds []Indicator) []Observation {
+	out := obs
+	for i := range obs {
+		for j := range inds {
+			if v := obs[i].Usable(inds, j); math.IsNaN(v) && !math.IsNaN(obs[i].Values[j]) {
+				if &out[0] == &obs[0] {
+					out = append([]Observation(nil), obs...)
+				}
+				vals := append([]float64(nil), out[i].Values...)
+				vals[j] = math.NaN()
+				out[i].Values = vals
+			}
+		}
+	}
+	return out
 }
 
 // class returns the index of the class op falls in.
@@ -261,36 +317,27 @@ func (b *Baseline) classLabel(c int) string {
 // Indicators returns the indicators the baseline scores.
 func (b *Baseline) Indicators() []Indicator { return b.cfg.Indicators }
 
-// fitClass learns one class's baseline from its reference observations.
-func fitClass(label string, obs []Observation, cfg *BaselineConfig) ClassBaseline {
+// fitClass learns one class's baseline from its reference observations:
+// the medians, and the robust scale from the absolute deviations from
+// them (or, when pooled is given, from the deviations of every classed
+// reference observation from its own class's median: see FitBaseline).
+func fitClass(label string, obs []Observation, cfg *BaselineConfig, pooled [][]float64) ClassBaseline {
 	p := len(cfg.Indicators)
 	cb := ClassBaseline{Label: label, N: len(obs), Median: make([]float64, p), Scale: make([]float64, p), D2Limit: math.NaN()}
-	vals := make([]float64, 0, len(obs))
-	for j, ind := range cfg.Indicators {
-		vals = vals[:0]
-		for i := range obs {
-			if v := obs[i].Values[j]; !math.IsNaN(v) && !math.IsInf(v, 0) {
-				vals = append(vals, v)
-			}
-		}
+	for j := range cfg.Indicators {
+		vals := indicatorValues(obs, j)
 		if len(vals) == 0 || 2*len(vals) < len(obs) {
 			cb.Median[j], cb.Scale[j] = math.NaN(), math.NaN()
 			continue
 		}
-		sort.Float64s(vals)
-		med := quantileSorted(vals, 0.5)
-		for i := range vals {
-			vals[i] = math.Abs(vals[i] - med)
+		cb.Median[j] = quantileSorted(vals, 0.5)
+		var dev []float64
+		if pooled != nil {
+			dev = pooled[j]
+		} else {
+			dev = absDeviations(vals, cb.Median[j])
 		}
-		sort.Float64s(vals)
-		scale := robustFactor * quantileSorted(vals, 0.5)
-		scale = math.Max(scale, math.Max(ind.MinScale, ind.RelMinScale*math.Abs(med)))
-		if scale <= 0 {
-			// A constant indicator with no floor: any change is news, but
-			// not an infinite z; take the smallest representable step.
-			scale = math.Max(math.Abs(med)*1e-9, math.SmallestNonzeroFloat64)
-		}
-		cb.Median[j], cb.Scale[j] = med, scale
+		cb.Scale[j] = predictionScale(&cfg.Indicators[j], cb.Median[j], dev, len(vals))
 	}
 	for j := range cb.Median {
 		if !math.IsNaN(cb.Median[j]) {
@@ -299,6 +346,49 @@ func fitClass(label string, obs []Observation, cfg *BaselineConfig) ClassBaselin
 	}
 	cb.fitCovariance(obs, cfg)
 	return cb
+}
+
+// indicatorValues returns the finite values of indicator j in obs, sorted.
+func indicatorValues(obs []Observation, j int) []float64 {
+	vals := make([]float64, 0, len(obs))
+	for i := range obs {
+		if v := obs[i].Values[j]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			vals = append(vals, v)
+		}
+	}
+	sort.Float64s(vals)
+	return vals
+}
+
+// absDeviations returns |v − med| for every v.
+func absDeviations(vals []float64, med float64) []float64 {
+	dev := make([]float64, len(vals))
+	for i, v := range vals {
+		dev[i] = math.Abs(v - med)
+	}
+	return dev
+}
+
+// predictionScale returns the robust scale of a new observation's
+// deviation from a median of n reference values: 1.4826 × the median of
+// the absolute deviations dev, floored as the indicator says, and widened
+// by √(1 + π/(2n)) because the median itself is uncertain (its variance
+// is πσ²/(2n) for Gaussian data), as a prediction interval is wider than
+// a confidence interval.
+func predictionScale(ind *Indicator, med float64, dev []float64, n int) float64 {
+	d := append([]float64(nil), dev...)
+	sort.Float64s(d)
+	scale := 0.0
+	if len(d) > 0 {
+		scale = robustFactor * quantileSorted(d, 0.5)
+	}
+	scale = math.Max(scale, math.Max(ind.MinScale, ind.RelMinScale*math.Abs(med)))
+	if scale <= 0 {
+		// A constant indicator with no floor: any change is news, but
+		// not an infinite z; take the smallest representable step.
+		scale = math.Max(math.Abs(med)*1e-9, math.SmallestNonzeroFloat64)
+	}
+	return scale * math.Sqrt(1+math.Pi/(2*float64(n)))
 }
 
 // fitCovariance estimates the shrunk covariance of the standardised active
@@ -461,7 +551,7 @@ func (b *Baseline) Score(o *Observation) Score {
 		return s
 	}
 	for j := range s.Z {
-		v := o.Values[j]
+		v := o.Usable(cfg.Indicators, j)
 		if math.IsNaN(v) || math.IsNaN(cb.Median[j]) {
 			continue
 		}

@@ -75,11 +75,13 @@ func TestBaselineScaleFloors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Pooled.Scale[0] != 1.5 || b.Pooled.Scale[1] != 10 {
-		t.Errorf("scales %v, want [1.5 10]", b.Pooled.Scale)
+	// The floors, widened for the uncertainty of a median of 20.
+	f := math.Sqrt(1 + math.Pi/40)
+	if math.Abs(b.Pooled.Scale[0]-1.5*f) > 1e-12 || math.Abs(b.Pooled.Scale[1]-10*f) > 1e-12 {
+		t.Errorf("scales %v, want [%g %g]", b.Pooled.Scale, 1.5*f, 10*f)
 	}
-	s := b.Score(&Observation{Op: math.NaN(), Values: []float64{3 + 1.5*7, 200}})
-	if s.MaxZ != 7 || s.Severity != Warning {
+	s := b.Score(&Observation{Op: math.NaN(), Values: []float64{3 + 1.5*f*7, 200}})
+	if math.Abs(s.MaxZ-7) > 1e-9 || s.Severity != Warning {
 		t.Errorf("z %g severity %v, want 7 warning", s.MaxZ, s.Severity)
 	}
 }
@@ -213,5 +215,27 @@ func TestBaselineZones(t *testing.T) {
 func TestBaselineBadInput(t *testing.T) {
 	if _, err := FitBaseline([]Observation{{Values: []float64{1}}}, BaselineConfig{Indicators: testIndicators(2)}); err == nil {
 		t.Error("wrong number of values accepted")
+	}
+}
+
+func TestBaselineMinRevolutions(t *testing.T) {
+	inds := []Indicator{{Name: "order_1x", RelMinScale: 0.05, MinRevolutions: 10}, {Name: "rms", RelMinScale: 0.05}}
+	var ref []Observation
+	for i := 0; i < 20; i++ {
+		ref = append(ref, Observation{Op: math.NaN(), Values: []float64{1, 1}, Revolutions: 1.6})
+	}
+	b, err := FitBaseline(ref, BaselineConfig{Indicators: inds, Classes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(b.Pooled.Median[0]) || b.Pooled.Median[1] != 1 {
+		t.Errorf("medians %v: order_1x from 1.6 revolutions must not enter", b.Pooled.Median)
+	}
+	if ref[0].Values[0] != 1 {
+		t.Error("FitBaseline changed its input")
+	}
+	s := b.Score(&Observation{Op: math.NaN(), Values: []float64{5, 1}, Revolutions: 1.6})
+	if !math.IsNaN(s.Z[0]) || s.Severity != OK {
+		t.Errorf("score %+v", s)
 	}
 }

@@ -26,7 +26,7 @@ type scanOptions struct {
 	fleet, out, assets string
 	capture            captureFlags
 	jobs               int
-	rebuild            bool
+	rebuild, rescore   bool
 	failOn             string
 	chunk              int
 	referenceDays      int
@@ -82,6 +82,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
 	fl.BoolVar(&o.rebuild, "rebuild", false, "forget the state and the outputs in OUT and scan everything again")
+	fl.BoolVar(&o.rescore, "rescore", false, "score, alarm and report again from the features table, even with nothing new")
 	fl.StringVar(&o.failOn, "fail-on", "", "exit with code 4 when an open alarm reaches this severity: watch, warning or alarm")
 	fl.IntVar(&o.chunk, "chunk", 256, "captures per commit: at most this much work is redone after a crash")
 	fl.IntVar(&o.referenceDays, "reference-days", 21, "days from each sensor's first capture that form its healthy reference period")
@@ -131,7 +132,7 @@ func (o *scanOptions) settings() (*scanSettings, error) {
 	if _, err := fmt.Sscanf(o.persistence, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != o.persistence {
 		return nil, usageErrorf("--persistence %q: want K/N, e.g. 3/5", o.persistence)
 	}
-	s.Alarm = models.AlarmConfig{K: k, N: n, ClearAfter: n}
+	s.Alarm = models.AlarmConfig{K: k, N: n, ClearAfter: 2 * n}
 	if err := s.Alarm.Validate(); err != nil {
 		return nil, usageErrorf("--persistence: %v", err)
 	}
@@ -240,7 +241,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		}
 	}
 	derivedFP := set.fingerprint()
-	if len(work) == 0 && state.Derived.Seq == state.Seq && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
+	if len(work) == 0 && !o.rescore && state.Derived.Seq == state.Seq && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
 		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, len(state.Captures))
 		return scanExit(o.out, set, &b)
 	}

@@ -202,16 +202,19 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 				vals[j] = row.Values[c]
 			}
 		}
-		op := math.NaN()
+		op, revs := math.NaN(), math.NaN()
 		if row.RPM > 0 {
 			op = row.RPM
+			if row.SampleRateHz > 0 {
+				revs = float64(row.Samples) / row.SampleRateHz * row.RPM / 60
+			}
 		}
 		zone := 0
 		if hasZone && !math.IsNaN(row.Values[zoneCol]) {
 			zone = int(row.Values[zoneCol])
 		}
 		h.caps = append(h.caps, scoredCapture{sensor: row.Sensor, path: row.Path, rate: row.SampleRateHz, unit: row.Unit,
-			obs: models.Observation{Time: row.Time, Op: op, Values: vals, Zone: zone}})
+			obs: models.Observation{Time: row.Time, Op: op, Values: vals, Zone: zone, Revolutions: revs}})
 	}
 	var out []*sensorHistory
 	for _, h := range bySensor {
