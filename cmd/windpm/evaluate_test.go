@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEvaluateCLI(t *testing.T) {
+	table := writeClassTable(t)
+	stdout, stderr, code := runCLI(t, "evaluate", table, "--label", "fault", "--group", "load_hp", "--block-class", "normal", "--trees", "20", "--max-features", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"leave-one-group-out over load_hp (4 folds)", "6 rows of normal (1 recording(s)) are cut into 4 time blocks",
+		"confusion", "macro-F1 1.000", "AUROC"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	// JSON, logreg, grouped k-fold; and the CSV export.
+	csvPath := filepath.Join(t.TempDir(), "folds.csv")
+	stdout, stderr, code = runCLI(t, "evaluate", table, "--label", "fault", "--group", "size_in", "--block-class", "normal",
+		"--model", "logreg", "--json", "--export-csv", csvPath)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	for _, k := range []string{"macro_f1", "balanced_accuracy", "per_class", "confusion", "auroc_macro", "folds", "classes"} {
+		if _, ok := ev[k]; !ok {
+			t.Errorf("JSON lacks key %s", k)
+		}
+	}
+	if f := ev["folds"].([]any); len(f) != 2 {
+		t.Errorf("%d folds, want 2 (sizes 0.007 and 0.014)", len(f))
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 103 || strings.Join(recs[0], ",") != "fold,fold_name,label,group,recording,segment,sep,noise" {
+		t.Errorf("CSV: %d records, header %v", len(recs), recs[0])
+	}
+	// The normal recording's 6 windows: blocks of 3 in folds 0 and 1.
+	for _, r := range recs[1:7] {
+		if r[2] != "normal" || r[0] != map[bool]string{true: "0", false: "1"}[r[5] < "3"] {
+			t.Errorf("normal row %v", r)
+		}
+	}
+
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		// Segments of one recording in different folds: refused, with why.
+		{[]string{"evaluate", table, "--label", "fault", "--group", "segment"}, 2, "both sides of a split by --group segment"},
+		// The normal rows have no size.
+		{[]string{"evaluate", table, "--label", "fault", "--group", "size_in"}, 2, "6 rows have no value in --group size_in (fault normal)"},
+		{[]string{"evaluate", table, "--label", "fault"}, 2, "--group COL"},
+		{[]string{"evaluate", table, "--label", "fault", "--group", "fault"}, 2, "is the label"},
+		{[]string{"evaluate", table, "--label", "fault", "--group", "load_hp", "--folds", "9"}, 2, "9 folds for 4 groups"},
+		{[]string{"evaluate", table, "--label", "fault", "--group", "load_hp", "--block-class", "cage"}, 2, "--block-class cage"},
+		{[]string{"evaluate", table, "--label", "fault", "--group", "load_hp", "--recording", "nope"}, 2, "no column nope"},
+	}
+	for _, c := range cases {
+		_, stderr, code := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("windpm %s: exit %d, stderr %q; want %d and %q", strings.Join(c.args, " "), code, stderr, c.code, c.want)
+		}
+	}
+	// --allow-leakage runs, and says the scores overstate.
+	_, stderr, code = runCLI(t, "evaluate", table, "--label", "fault", "--group", "segment", "--allow-leakage", "--trees", "5", "--folds", "3")
+	if code != 0 || !strings.Contains(stderr, "overstate") {
+		t.Errorf("--allow-leakage: exit %d, stderr %q", code, stderr)
+	}
+}
