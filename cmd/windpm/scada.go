@@ -1,0 +1,417 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/datasets/scada"
+	"github.com/windpm/windpm/models/powercurve"
+	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/atomicfile"
+)
+
+// scadaSchemaVersion is the version of the scada table's layout
+// (docs/scada.md, "The scada table").
+const scadaSchemaVersion = 1
+
+func newSCADACmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scada",
+		Short: "SCADA analytics: ingest exports to Parquet with quality flags, power curves",
+		Long: `scada reads 10-minute SCADA exports (the La Haute Borne exports and
+windpm synth files are recognised; any other export through a mapping
+file), normalises them to one row per turbine and UTC stamp, flags the rows
+(out of range, frozen, downtime, curtailment, icing) and fits each turbine's
+power curve (IEC 61400-12-1 method of bins on density-normalised wind).
+See docs/scada.md.`,
+	}
+	cmd.AddCommand(newSCADAIngestCmd(), newSCADAPowerCurveCmd())
+	return cmd
+}
+
+// scadaAnalysisFlags are the flags of the power-curve analysis.
+type scadaAnalysisFlags struct {
+	elevationM float64
+	mapping    string
+}
+
+func (f *scadaAnalysisFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.Float64Var(&f.elevationM, "elevation", 0, "site elevation in m above sea level, for the air pressure (standard atmosphere); default 0 m")
+	fl.StringVar(&f.mapping, "mapping", "", "YAML mapping file for exports without a built-in mapping (docs/scada.md)")
+}
+
+func (f *scadaAnalysisFlags) options(cmd *cobra.Command) (scada.Options, powercurve.Options, error) {
+	var so scada.Options
+	if f.elevationM < -500 || f.elevationM > 9000 || math.IsNaN(f.elevationM) {
+		return so, powercurve.Options{}, usageErrorf("--elevation must be in [-500, 9000] m, got %g", f.elevationM)
+	}
+	if f.mapping != "" {
+		m, err := scada.ReadMapping(f.mapping)
+		if err != nil {
+			return so, powercurve.Options{}, err
+		}
+		so.Mapping = m
+	}
+	return so, powercurve.Options{ElevationM: f.elevationM}, nil
+}
+
+// elevationNote says which elevation the densities use.
+func elevationNote(cmd *cobra.Command, res *powercurve.Result) string {
+	src := "--elevation"
+	if !cmd.Flags().Changed("elevation") {
+		src = "default, give --elevation"
+	}
+	s := fmt.Sprintf("air density from ambient temperature at elevation %g m (%s), pressure %.0f Pa (standard atmosphere)", res.Options.ElevationM, src, res.PressurePa)
+	if !res.DensityFromTemperature {
+		s = fmt.Sprintf("no ambient temperature: air density of the standard atmosphere at %g m (%s); wind speeds not density-normalised", res.Options.ElevationM, src)
+	}
+	return s
+}
+
+func newSCADAIngestCmd() *cobra.Command {
+	var (
+		af     scadaAnalysisFlags
+		out    string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "ingest FILES|DIRS... -o scada.parquet",
+		Short: "Normalise SCADA exports to one Parquet table with quality flags and expected power",
+		Long: `ingest reads SCADA exports (files, or folders of *.csv read recursively;
+event logs among them are recognised and counted) and writes the scada
+table: one row per turbine and UTC stamp with the canonical columns, the air
+density, the density-normalised wind speed, the expected power from the
+turbine's own curve, the residual, the lost energy and one boolean column
+per quality flag (docs/scada.md, "The scada table"). It prints what the
+normalisation fixed or found (duplicates, clock changes, rows out of order,
+gaps over an hour, empty rows), and per turbine the flag counts.
+
+--json prints {"output", "rows", "elevation_m", "density_note", "report",
+"turbines"} instead: report is the ingest report (datasets/scada Report,
+Go field names, durations in nanoseconds), turbines one object per turbine
+with rows, clean_rows, flagged (per flag name), lost_energy_kwh and
+curve_bins.`,
+		Example: `  windpm scada ingest ../shared/data/scada/la_haute_borne/exact_2017 -o scada.parquet
+  windpm scada ingest export.csv --mapping mine.yaml --elevation 350 -o scada.parquet --json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErrorf("scada ingest: -o scada.parquet is required")
+			}
+			if !strings.EqualFold(filepath.Ext(out), ".parquet") {
+				return usageErrorf("scada ingest: -o %s: the table is a .parquet file", out)
+			}
+			so, po, err := af.options(cmd)
+			if err != nil {
+				return err
+			}
+			tab, rep, err := scada.Ingest(args, so)
+			if err != nil {
+				return err
+			}
+			if len(tab.Rows) == 0 {
+				return fmt.Errorf("scada ingest: no SCADA rows in %s", strings.Join(args, " "))
+			}
+			res, perr := powercurve.Analyse(tab, po)
+			if err := cmd.Context().Err(); err != nil {
+				return err
+			}
+			if err := writeSCADATable(out, tab, res, rep, po); err != nil {
+				return err
+			}
+			return printIngest(cmd, out, tab, rep, res, perr, asJSON)
+		},
+	}
+	af.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&out, "out", "o", "", "the scada table to write (.parquet)")
+	fl.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+// scadaColumns returns the columns of the scada table for the canonical
+// columns of tab, with the derived columns when res is not nil.
+func scadaColumns(tab *scada.Table, res *powercurve.Result) []reports.TableColumn {
+	cols := []reports.TableColumn{
+		{Name: scada.ParquetTurbine, Type: "string", Dictionary: true, Role: "key",
+			Doc: "Turbine id as the export writes it (or the file name for one-file-per-turbine exports)."},
+		{Name: scada.ParquetTime, Type: "timestamp[us, UTC]", Role: "key",
+			Doc: "Start of the 10-minute interval, UTC."},
+		{Name: scada.ParquetOffset, Type: "int32", Unit: "min", Role: "key",
+			Doc: "UTC offset the source stamp carried (or its mapping's zone gave it), in minutes east of UTC."},
+	}
+	for _, c := range tab.Columns {
+		info := c.Signal.Info()
+		cols = append(cols, reports.TableColumn{Name: c.Name(), Type: "double", Unit: info.Unit, Nullable: true, Role: "signal",
+			Doc: fmt.Sprintf("%s, 10-minute %s (modelled on IEC 61400-25-2 %s); null when the export has no value.", capitalise(info.Doc), c.Stat, info.IEC)})
+	}
+	if res == nil {
+		return cols
+	}
+	cols = append(cols,
+		reports.TableColumn{Name: "air_density_kg_m3", Type: "double", Unit: "kg/m3", Nullable: true, Role: "derived",
+			Doc: "Air density rho = p/(R0 T), IEC 61400-12-1, from ambient_temperature_avg and the standard-atmosphere pressure at the site elevation (file metadata windpm.config)."},
+		reports.TableColumn{Name: "wind_speed_norm_m_s", Type: "double", Unit: "m/s", Nullable: true, Role: "derived",
+			Doc: "Density-normalised wind speed Vn = wind_speed_avg (rho/1.225)^(1/3), IEC 61400-12-1."},
+		reports.TableColumn{Name: "expected_power_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
+			Doc: "The turbine's own power curve (0.5 m/s bins of Vn over its clean rows) at this row's Vn, by linear interpolation between bin means."},
+		reports.TableColumn{Name: "power_residual_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
+			Doc: "active_power_avg - expected_power_kw."},
+		reports.TableColumn{Name: "lost_energy_kwh", Type: "double", Unit: "kWh", Nullable: true, Role: "derived",
+			Doc: "Energy below the curve in the interval: max(expected - actual, 0) x 10 min."},
+	)
+	for i := range powercurve.NumFlags {
+		cols = append(cols, reports.TableColumn{Name: "flag_" + powercurve.FlagName(i), Type: "boolean", Role: "flag",
+			Doc: flagDocs[i]})
+	}
+	cols = append(cols, reports.TableColumn{Name: "clean", Type: "boolean", Role: "flag",
+		Doc: "No quality flag set: the rows the power curve is fitted on."})
+	return cols
+}
+
+var flagDocs = [powercurve.NumFlags]string{
+	"A value lies outside its signal's physical range (docs/scada.md).",
+	"Wind speed, power, ambient or a drive-train temperature repeats one value with no variation for an hour.",
+	"No power (<= 0 kW) with the measured wind between cut-in (4 m/s) and cut-out (25 m/s).",
+	"Power below 90 % of the turbine's reference curve, with the pitch 2 degrees above its normal angle at that wind or at rated wind, for 30 minutes: curtailment or derating.",
+	"Power below the reference curve's 10th percentile at ambient <= +2 degC for 30 minutes.",
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// writeSCADATable writes tab (and res, when not nil) as the scada table.
+func writeSCADATable(path string, tab *scada.Table, res *powercurve.Result, rep *scada.Report, po powercurve.Options) error {
+	cols := scadaColumns(tab, res)
+	cfg := map[string]any{"elevation_m": po.ElevationM}
+	if res != nil {
+		cfg["pressure_pa"] = res.PressurePa
+		cfg["density_from_temperature"] = res.DensityFromTemperature
+		cfg["options"] = res.Options
+	}
+	var mappings []string
+	for _, f := range rep.Files {
+		if f.Mapping != "" && !contains(mappings, f.Mapping) {
+			mappings = append(mappings, f.Mapping)
+		}
+	}
+	cfg["mappings"] = mappings
+	cj, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	w, err := reports.NewRecordWriter(path, "scada", scadaSchemaVersion, cols, map[string]string{reports.MetaConfig: string(cj)})
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	for i, r := range tab.Rows {
+		vals[0], vals[1], vals[2] = r.Turbine, r.Time, int32(r.Offset/60)
+		k := 3
+		for _, v := range r.Values {
+			vals[k] = v
+			k++
+		}
+		if res != nil {
+			rr := res.Rows[i]
+			for _, v := range []float64{rr.DensityKgM3, rr.WindNormMS, rr.ExpectedKW, rr.ResidualKW, rr.LostKWh} {
+				vals[k] = v
+				k++
+			}
+			for b := range powercurve.NumFlags {
+				vals[k] = rr.Flags&(1<<b) != 0
+				k++
+			}
+			vals[k] = rr.Flags == 0
+		}
+		if err := w.Write(vals); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ingestTurbineJSON is one turbine of `scada ingest --json`.
+type ingestTurbineJSON struct {
+	Turbine   string         `json:"turbine"`
+	Rows      int            `json:"rows"`
+	CleanRows int            `json:"clean_rows"`
+	Flagged   map[string]int `json:"flagged"`
+	LostKWh   float64        `json:"lost_energy_kwh"`
+	CurveBins int            `json:"curve_bins"`
+}
+
+func printIngest(cmd *cobra.Command, out string, tab *scada.Table, rep *scada.Report, res *powercurve.Result, perr error, asJSON bool) error {
+	w := cmd.OutOrStdout()
+	note := ""
+	if res != nil {
+		note = elevationNote(cmd, res)
+	} else {
+		note = fmt.Sprintf("no power curve or flags: %v", perr)
+	}
+	var turbines []ingestTurbineJSON
+	if res != nil {
+		for _, tu := range res.Turbines {
+			j := ingestTurbineJSON{Turbine: tu.Name, Rows: tu.Rows, CleanRows: tu.CleanRows, Flagged: map[string]int{},
+				LostKWh: math.Round(tu.LostKWh*10) / 10, CurveBins: len(tu.Curve)}
+			for i := range powercurve.NumFlags {
+				j.Flagged[powercurve.FlagName(i)] = tu.Flagged[i]
+			}
+			turbines = append(turbines, j)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Output     string              `json:"output"`
+			Rows       int                 `json:"rows"`
+			ElevationM float64             `json:"elevation_m"`
+			Note       string              `json:"density_note"`
+			Report     *scada.Report       `json:"report"`
+			Turbines   []ingestTurbineJSON `json:"turbines"`
+		}{out, len(tab.Rows), elevationOf(res), note, rep, turbines})
+	}
+	if err := rep.WriteText(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, note)
+	for _, tu := range turbines {
+		var parts []string
+		for i := range powercurve.NumFlags {
+			parts = append(parts, fmt.Sprintf("%s %d", powercurve.FlagName(i), tu.Flagged[powercurve.FlagName(i)]))
+		}
+		fmt.Fprintf(w, "  %s: %d rows, %d clean; flagged: %s; lost energy %.0f kWh; curve %d bins\n",
+			tu.Turbine, tu.Rows, tu.CleanRows, strings.Join(parts, ", "), tu.LostKWh, tu.CurveBins)
+	}
+	_, err := fmt.Fprintf(w, "wrote %d rows to %s\n", len(tab.Rows), out)
+	return err
+}
+
+func elevationOf(res *powercurve.Result) float64 {
+	if res == nil {
+		return 0
+	}
+	return res.Options.ElevationM
+}
+
+func newSCADAPowerCurveCmd() *cobra.Command {
+	var (
+		af      scadaAnalysisFlags
+		turbine string
+		out     string
+	)
+	cmd := &cobra.Command{
+		Use:   "powercurve INPUT... [--turbine T] [--out curve.csv]",
+		Short: "Each turbine's measured power curve (IEC 61400-12-1 method of bins)",
+		Long: `powercurve fits each turbine's power curve on its clean rows: 0.5 m/s
+bins of density-normalised wind speed (bins centred on multiples of
+0.5 m/s), with the mean normalised wind, mean power, power standard
+deviation (N-1) and count of each bin holding at least 3 rows. INPUT is a
+scada table from 'windpm scada ingest' (.parquet) or SCADA exports (files
+or folders), which are ingested first.
+
+The CSV (to stdout, or --out FILE) has the columns turbine, bin_m_s,
+wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
+		Example: `  windpm scada powercurve scada.parquet --turbine R80711
+  windpm scada powercurve ../shared/data/scada/la_haute_borne/exact_2017 --out curves.csv`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out != "" && !strings.EqualFold(filepath.Ext(out), ".csv") {
+				return usageErrorf("scada powercurve: --out %s: want a .csv file", out)
+			}
+			so, po, err := af.options(cmd)
+			if err != nil {
+				return err
+			}
+			tab, err := readSCADAInputs(args, so)
+			if err != nil {
+				return err
+			}
+			if turbine != "" {
+				rows := tab.Turbine(turbine)
+				if rows == nil {
+					return fmt.Errorf("scada powercurve: no turbine %q in the input (turbines: %s)", turbine, strings.Join(tab.Turbines(), " "))
+				}
+				tab = &scada.Table{Columns: tab.Columns, Rows: rows}
+			}
+			res, err := powercurve.Analyse(tab, po)
+			if err != nil {
+				return err
+			}
+			write := func(w io.Writer) error { return writeCurveCSV(w, res) }
+			if out == "" {
+				if err := write(cmd.OutOrStdout()); err != nil {
+					return err
+				}
+			} else if err := atomicfile.Write(out, write); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s\n", elevationNote(cmd, res))
+			return nil
+		},
+	}
+	af.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&turbine, "turbine", "", "only this turbine")
+	fl.StringVar(&out, "out", "", "write the curve to this .csv file instead of stdout")
+	return cmd
+}
+
+// readSCADAInputs reads one scada table (.parquet) or ingests exports.
+func readSCADAInputs(args []string, so scada.Options) (*scada.Table, error) {
+	if len(args) == 1 && strings.EqualFold(filepath.Ext(args[0]), ".parquet") {
+		return scada.ReadParquet(args[0])
+	}
+	for _, a := range args {
+		if strings.EqualFold(filepath.Ext(a), ".parquet") {
+			return nil, usageErrorf("give one scada table (.parquet) or SCADA exports, not both")
+		}
+	}
+	tab, _, err := scada.Ingest(args, so)
+	return tab, err
+}
+
+// writeCurveCSV writes every turbine's curve bins.
+func writeCurveCSV(w io.Writer, res *powercurve.Result) error {
+	cw := csv.NewWriter(w)
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	if err := cw.Write([]string{"turbine", "bin_m_s", "wind_speed_norm_m_s", "power_kw", "power_std_kw", "count"}); err != nil {
+		return err
+	}
+	for _, tu := range res.Turbines {
+		for _, b := range tu.Curve {
+			std := ""
+			if !math.IsNaN(b.PowerStdKW) {
+				std = f(b.PowerStdKW)
+			}
+			if err := cw.Write([]string{tu.Name, f(b.CenterMS), f(b.WindMS), f(b.PowerKW), std, strconv.Itoa(b.Count)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
