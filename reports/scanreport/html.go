@@ -24,7 +24,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"iso":      isoTime,
 	"num":      formatNum,
 	"signed":   formatSigned,
-	"z":        formatZ,
+	"z":        formatOneDecimal,
+	"dB":       formatOneDecimal,
 	"anchor":   AnchorID,
 	"upper":    strings.ToUpper,
 	"plural":   plural,
@@ -55,6 +56,17 @@ type htmlView struct {
 	Worst      string
 	OpenAlarms int
 	Alarms     []alarmView
+	opened     map[string]time.Time
+}
+
+// AlarmLinkText is the text of a fleet row's link to its open alarm:
+// "since" and the day it opened (the ID is the link's title), or the ID if
+// the alarm has no opening time.
+func (v *htmlView) AlarmLinkText(id string) string {
+	if t, ok := v.opened[id]; ok && !t.IsZero() {
+		return "since " + t.UTC().Format("2006-01-02")
+	}
+	return id
 }
 
 type alarmView struct {
@@ -74,9 +86,11 @@ type figureView struct {
 }
 
 func newHTMLView(r *Report) *htmlView {
-	v := &htmlView{Report: r, Counts: r.SeverityCounts(), Worst: r.WorstSeverity(), OpenAlarms: r.OpenAlarms()}
+	v := &htmlView{Report: r, Counts: r.SeverityCounts(), Worst: r.WorstSeverity(), OpenAlarms: r.OpenAlarms(),
+		opened: make(map[string]time.Time, len(r.Alarms))}
 	for i := range r.Alarms {
 		a := &r.Alarms[i]
+		v.opened[a.ID] = a.Opened
 		av := alarmView{Alarm: a, Anchor: AnchorID(a.ID)}
 		for _, t := range a.Trends {
 			name := t.Indicator
@@ -170,10 +184,11 @@ func formatSigned(v float64) string {
 	return s
 }
 
-// formatZ writes a robust z to one decimal.
-func formatZ(v float64) string {
-	if math.IsNaN(v) {
-		return "—"
+// formatOneDecimal writes a robust z or a level in dB to one decimal, "—"
+// for NaN.
+func formatOneDecimal(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return formatNum(v)
 	}
 	return strings.ReplaceAll(strconv.FormatFloat(v, 'f', 1, 64), "-", "−")
 }

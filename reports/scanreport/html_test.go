@@ -482,7 +482,7 @@ func TestFormatNum(t *testing.T) {
 	if got := formatSigned(21.4); got != "+21.4" {
 		t.Errorf("formatSigned(21.4) = %q", got)
 	}
-	if got := formatZ(-3.25); got != "−3.2" {
-		t.Errorf("formatZ(-3.25) = %q", got)
+	if got := formatOneDecimal(-3.25); got != "−3.2" {
+		t.Errorf("formatOneDecimal(-3.25) = %q", got)
 	}
 }

@@ -66,7 +66,7 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 		p("| Turbine | Component | Sensor | State | Last capture | Captures | Class | Zone | Max \\|z\\| | Alarm |\n")
 		p("|---|---|---|---|---|---:|---|---|---:|---|\n")
 		for _, c := range r.Components {
-			maxZ := formatZ(c.MaxZ)
+			maxZ := formatOneDecimal(c.MaxZ)
 			if c.MaxZIndicator != "" {
 				maxZ += " " + mdText(c.MaxZIndicator)
 			}
@@ -116,14 +116,14 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 		if len(a.Indicators) > 0 {
 			p("| Indicator | Unit | Baseline | Value | Change | z |\n|---|---|---:|---:|---:|---:|\n")
 			for _, x := range a.Indicators {
-				p("| %s | %s | %s | %s | %s | %s |\n", mdText(x.Name), mdText(x.Unit), formatNum(x.Baseline), formatNum(x.Value), formatSigned(x.Value-x.Baseline), formatZ(x.Z))
+				p("| %s | %s | %s | %s | %s | %s |\n", mdText(x.Name), mdText(x.Unit), formatNum(x.Baseline), formatNum(x.Value), formatSigned(x.Value-x.Baseline), formatOneDecimal(x.Z))
 			}
 			p("\n")
 		}
 		if len(a.Lines) > 0 {
 			p("| Line | Frequency (Hz) | Level (dB) |\n|---|---:|---:|\n")
 			for _, l := range a.Lines {
-				p("| %s | %s | %s |\n", mdText(l.Label), formatNum(l.FreqHz), formatNum(l.DB))
+				p("| %s | %s | %s |\n", mdText(l.Label), formatNum(l.FreqHz), formatOneDecimal(l.DB))
 			}
 			p("\n")
 		}
@@ -151,7 +151,7 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 	}
 	p("## How to read this report\n\n")
 	p("- **States**: each component is compared with its own healthy history. ok: within its normal spread; watch: an indicator moved beyond the first threshold and stayed there; warning: a clear, persistent change (plan an inspection); alarm: a large, persistent change, usually with a fault signature in the spectrum (act).\n")
-	p("- **Robust z**: (value − baseline median) / (1.4826 × MAD) over the reference period of the same turbine, sensor and operating class; reads like a number of standard deviations but is not inflated by outliers (Rousseeuw & Croux 1993).\n")
+	p("- **Robust z**: (value − baseline median) / spread, both from the reference period of the same turbine, sensor and operating class; the spread is 1.4826 × the median absolute deviation (with a floor per indicator), so |z| reads like a number of standard deviations but is not inflated by outliers (Rousseeuw & Croux 1993).\n")
 	p("- **Persistence**: a state is raised when k of the last n captures exceed its threshold; it escalates only when the state rises and closes when the component stays clear (k, n and the thresholds are in Settings).\n")
 	p("- **Spectral lines**: peaks at kinematic frequencies — BPFO outer race, BPFI inner race, BSF rolling element, FTF cage, GMF gear mesh, 1× shaft; ×2 is a harmonic, GMF −1× a sideband; level in dB above the local noise floor.\n")
 	p("- **Zones**: ISO 20816-21 zones of the vibration velocity: A/B acceptable, C not for long-term operation, D damage possible.\n")

@@ -106,7 +106,7 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Errorf("first indicator row: %s", got)
 	}
 	for _, want := range []string{"- Closed: still open", "- Closed: 2025-04-13 02:00 UTC", "- History: 2025-03-31 02:00 UTC watch → 2025-04-03 02:00 UTC alarm",
-		"| BPFO ×2 | 180.6 | 22 |", "Figures in the HTML report: trend of bpfo\\_db", "## How to read this report", "| persistence | 3 of the last 5 captures |",
+		"| BPFO ×2 | 180.6 | 22.0 |", "Figures in the HTML report: trend of bpfo\\_db", "## How to read this report", "| persistence | 3 of the last 5 captures |",
 		"| WT03/gbx\\_hss/20250429T020000Z.wav | wav: truncated data chunk |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
