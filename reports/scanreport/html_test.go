@@ -486,3 +486,16 @@ func TestFormatNum(t *testing.T) {
 		t.Errorf("formatOneDecimal(-3.25) = %q", got)
 	}
 }
+
+// BenchmarkWriteHTML writes the five-alarm sample report (three trends
+// and two 25,601-bin spectra per alarm): the cost of the figures.
+func BenchmarkWriteHTML(b *testing.B) {
+	r := sampleReport(5)
+	path := filepath.Join(b.TempDir(), "report.html")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteHTML(path, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
