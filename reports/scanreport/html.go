@@ -19,18 +19,19 @@ var htmlSource string
 // htmlTemplate is parsed once; html/template escapes every string from
 // the Report by the context it lands in (text, attribute, URL).
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"sev":      severityClass,
-	"when":     formatTime,
-	"iso":      isoTime,
-	"num":      formatNum,
-	"signed":   formatSigned,
-	"z":        formatOneDecimal,
-	"dB":       formatOneDecimal,
-	"anchor":   AnchorID,
-	"upper":    strings.ToUpper,
-	"plural":   plural,
-	"nonempty": orDash,
-	"subtract": func(a, b float64) float64 { return a - b },
+	"sev":       severityClass,
+	"when":      formatTime,
+	"iso":       isoTime,
+	"num":       formatNum,
+	"signed":    formatSigned,
+	"z":         formatOneDecimal,
+	"dB":        formatOneDecimal,
+	"anchor":    AnchorID,
+	"upper":     strings.ToUpper,
+	"plural":    plural,
+	"nonempty":  orDash,
+	"subtract":  func(a, b float64) float64 { return a - b },
+	"breakable": breakable,
 }).Parse(htmlSource))
 
 // WriteHTML writes r as one self-contained HTML page to path, atomically:
@@ -206,6 +207,17 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// breakable escapes s for HTML text and lets the browser break the line
+// after each underscore (<wbr>), so that a long snake_case indicator name
+// wraps at its words in a narrow column instead of widening it.
+func breakable(s string) template.HTML {
+	parts := strings.Split(s, "_")
+	for i, p := range parts {
+		parts[i] = template.HTMLEscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, "_<wbr>"))
 }
 
 // plural writes n and the noun, with an s unless n is 1.

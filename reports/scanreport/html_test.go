@@ -304,6 +304,7 @@ func TestWriteHTMLEscapes(t *testing.T) {
 	r.Alarms[0].Diagnosis = hostile
 	r.Alarms[0].Lines[0].Label = hostile
 	r.Alarms[0].Indicators[0].Name = hostile
+	r.Components[0].MaxZIndicator = hostile // written with <wbr> after each '_'
 	r.Alarms[0].Trends[0].Indicator = hostile
 	r.Alarms[0].Envelope.Title = hostile
 	r.Alarms[0].Envelope.Markers[0].Label = hostile
@@ -325,6 +326,10 @@ func TestWriteHTMLEscapes(t *testing.T) {
 	cells := findAll(findAll(doc, func(n *html.Node) bool { return hasClass(n, "fleet") })[0], byTag("td"))
 	if text(cells[0]) != hostile {
 		t.Errorf("fleet cell reads %q", text(cells[0]))
+	}
+	if ind := findAll(cells[8], func(n *html.Node) bool { return hasClass(n, "ind") }); len(ind) != 1 || text(ind[0]) != hostile ||
+		len(findAll(ind[0], byTag("wbr"))) != strings.Count(hostile, "_") {
+		t.Errorf("max-z indicator cell reads %q", text(cells[8]))
 	}
 	if !strings.Contains(text(doc), "Éolienne Nº7 & co") {
 		t.Error("the non-ASCII name is not shown as given")
