@@ -346,7 +346,7 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 			if err != nil {
 				return err
 			}
-			tab, err := readSCADAInputs(args, so)
+			tab, _, err := scada.Load(args, so)
 			if err != nil {
 				return err
 			}
@@ -378,20 +378,6 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 	fl.StringVar(&turbine, "turbine", "", "only this turbine")
 	fl.StringVar(&out, "out", "", "write the curve to this .csv file instead of stdout")
 	return cmd
-}
-
-// readSCADAInputs reads one scada table (.parquet) or ingests exports.
-func readSCADAInputs(args []string, so scada.Options) (*scada.Table, error) {
-	if len(args) == 1 && strings.EqualFold(filepath.Ext(args[0]), ".parquet") {
-		return scada.ReadParquet(args[0])
-	}
-	for _, a := range args {
-		if strings.EqualFold(filepath.Ext(a), ".parquet") {
-			return nil, usageErrorf("give one scada table (.parquet) or SCADA exports, not both")
-		}
-	}
-	tab, _, err := scada.Ingest(args, so)
-	return tab, err
 }
 
 // writeCurveCSV writes every turbine's curve bins.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -336,4 +337,22 @@ func readFloat64s(rgr *file.RowGroupReader, j, m int) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// Load reads SCADA for a consumer such as the scan: one scada table
+// (a single path ending in .parquet, read by ReadParquet; the Report is
+// then nil) or exports and folders (Ingest). Mixing a table with exports
+// is an error.
+func Load(paths []string, opts Options) (*Table, *Report, error) {
+	isTable := func(p string) bool { return strings.EqualFold(filepath.Ext(p), ".parquet") }
+	if len(paths) == 1 && isTable(paths[0]) {
+		t, err := ReadParquet(paths[0])
+		return t, nil, err
+	}
+	for _, p := range paths {
+		if isTable(p) {
+			return nil, nil, fmt.Errorf("scada: %s: give one scada table (.parquet) or SCADA exports, not both", p)
+		}
+	}
+	return Ingest(paths, opts)
 }

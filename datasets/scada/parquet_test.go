@@ -146,3 +146,27 @@ func FuzzReadParquet(f *testing.F) {
 		}
 	})
 }
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	tablePath := filepath.Join(dir, "s.parquet")
+	t0 := time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)
+	writeTable(t, tablePath, testCols, [][]any{{"A", t0, int32(0), 1.0, 2.0, 0.0, 0.0, false}})
+	csvPath := filepath.Join(dir, "T1.csv")
+	if err := os.WriteFile(csvPath, []byte("time,wind_speed_m_s,active_power_kw\n2017-01-01T00:00:00Z,1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, paths := range [][]string{{tablePath}, {csvPath}} {
+		tab, _, err := scada.Load(paths, scada.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, ok := tab.At(tab.Turbines()[0], t0, 0)
+		if v, _ := tab.Value(r, scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}); !ok || v != 2 {
+			t.Errorf("%v: row %+v, power %v", paths, r, v)
+		}
+	}
+	if _, _, err := scada.Load([]string{tablePath, csvPath}, scada.Options{}); err == nil {
+		t.Error("a table with exports: no error")
+	}
+}
