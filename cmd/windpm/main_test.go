@@ -230,37 +230,3 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-// The demo finds the seeded outer-race fault on WT01's gearbox bearing at
-// BPFO and flags no bearing line on healthy sensors.
-func TestDemoSmall(t *testing.T) {
-	out := t.TempDir()
-	stdout, stderr, code := runCLI(t, "demo", "--out", out, "--turbines", "3", "--days", "6")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var wt01, healthyLines int
-	for _, line := range strings.Split(stdout, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		switch {
-		case f[0] == "WT01" && f[1] == "gbx_hss":
-			wt01++
-			if !strings.Contains(line, "≈ BPFO") || !strings.Contains(line, "outer_race") {
-				t.Errorf("WT01 gbx_hss row lacks the BPFO line: %q", line)
-			}
-		case strings.HasPrefix(f[0], "WT") && strings.HasSuffix(line, "healthy") && strings.Contains(line, " dB"):
-			healthyLines++
-			t.Errorf("healthy sensor with an envelope line: %q", line)
-		}
-	}
-	if wt01 != 1 {
-		t.Errorf("%d WT01 gbx_hss rows, want 1:\n%s", wt01, stdout)
-	}
-	for _, p := range []string{"truth.json", "fleet/manifest.csv", "fleet/assets.yaml", "figures/WT01-gbx_hss-envelope.svg"} {
-		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
-			t.Errorf("demo output lacks %s: %v", p, err)
-		}
-	}
-}

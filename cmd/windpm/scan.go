@@ -245,7 +245,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, len(state.Captures))
 		return scanExit(o.out, set, &b)
 	}
-	sum, err := deriveOutputs(cmd, o, set, fleet, state)
+	sum, err := deriveOutputs(cmd, o, set, fleet, state, len(work))
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ type deriveSummary struct {
 // feature codes as 2, 3, 4.
 var isoZoneNames = map[int]string{2: "A/B", 3: "C", 4: "D"}
 
-func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, state *scanstate.State) (*deriveSummary, error) {
+func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, state *scanstate.State, newCaptures int) (*deriveSummary, error) {
 	featDir := filepath.Join(o.out, "features")
 	turbines, err := partitionValues(featDir, reports.PartitionTurbine)
 	if err != nil {
@@ -113,7 +113,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		}
 	}
 	sortReportAlarms(rep.Alarms)
-	rep.Captures, rep.NewCaptures = sum.captures, 0
+	rep.Captures, rep.NewCaptures = sum.captures, newCaptures
 	if err := sw.Close(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/windpm/windpm/datasets/synth"
+	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/scanreport"
+	"github.com/windpm/windpm/reports/scanstate"
+)
+
+// TestMain lets the test binary stand in for windpm: with WINDPM_TEST_MAIN
+// set it runs the command line instead of the tests, so that a test can
+// start a scan as a separate process and kill it.
+func TestMain(m *testing.M) {
+	if os.Getenv("WINDPM_TEST_MAIN") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// smallFleet synthesizes a fleet of 3 turbines × 3 sensors × days with
+// the default faults into dir/fleet.
+func smallFleet(t *testing.T, dir string, days int) {
+	t.Helper()
+	cfg := synth.DemoConfig()
+	cfg.Turbines, cfg.Days, cfg.Seed = 3, days, 7
+	cfg.Faults = synth.DefaultFaults(cfg.Turbines, cfg.Days)
+	if _, err := synth.Generate(context.Background(), cfg, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scanTables reads what a scan wrote: the feature rows (sorted by path),
+// the scores and the alarms.
+type scanTables struct {
+	features []reports.FeatureRow
+	scores   [][]any
+	alarms   [][]any
+}
+
+func readScan(t *testing.T, out string) scanTables {
+	t.Helper()
+	ft, err := reports.ReadFeatureTable(filepath.Join(out, "features"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(ft.Rows, func(i, j int) bool { return ft.Rows[i].Path < ft.Rows[j].Path })
+	st, err := reports.ReadRecordTable(filepath.Join(out, "scores.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := reports.ReadRecordTable(filepath.Join(out, "alarms.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scanTables{ft.Rows, st.Rows, at.Rows}
+}
+
+func compareScans(t *testing.T, got, want scanTables) {
+	t.Helper()
+	if len(got.features) != len(want.features) {
+		t.Fatalf("%d feature rows, want %d", len(got.features), len(want.features))
+	}
+	for i := range want.features {
+		// Printed, NaN (null) equals NaN.
+		if fmt.Sprintf("%+v", got.features[i]) != fmt.Sprintf("%+v", want.features[i]) {
+			t.Fatalf("feature row %d (%s) differs", i, want.features[i].Path)
+		}
+	}
+	if !reflect.DeepEqual(got.scores, want.scores) {
+		t.Errorf("scores differ (%d rows, want %d)", len(got.scores), len(want.scores))
+	}
+	if !reflect.DeepEqual(got.alarms, want.alarms) {
+		t.Errorf("alarms differ:\n%v\nwant\n%v", got.alarms, want.alarms)
+	}
+}
+
+// TestScanIncremental: a second run does no work and changes nothing; a
+// new day's captures are the only work of the next run, and the tables
+// then equal those of one scan of the whole fleet.
+func TestScanIncremental(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans a fleet")
+	}
+	dir := t.TempDir()
+	smallFleet(t, dir, 24)
+	fleet, out := filepath.Join(dir, "fleet"), filepath.Join(dir, "scan")
+
+	// Hide the last day from the first run.
+	var lastDay []string
+	filepath.WalkDir(fleet, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(filepath.Base(p), "20250324T") {
+			lastDay = append(lastDay, p)
+		}
+		return nil
+	})
+	if len(lastDay) != 9 {
+		t.Fatalf("%d captures on the last day, want 9", len(lastDay))
+	}
+	manifest := filepath.Join(fleet, "manifest.csv")
+	full, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var partial []string
+	for _, line := range strings.Split(strings.TrimSpace(string(full)), "\n") {
+		if !strings.Contains(line, "20250324T") {
+			partial = append(partial, line)
+		}
+	}
+	os.WriteFile(manifest, []byte(strings.Join(partial, "\n")+"\n"), 0o644)
+
+	stdout, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out, "--chunk", "40")
+	if code != 0 {
+		t.Fatalf("first scan: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "207 new capture(s)") {
+		t.Errorf("first scan: %s", stdout)
+	}
+	before := snapshot(t, out)
+	stdout, stderr, code = runCLI(t, "scan", "--fleet", fleet, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "nothing new") {
+		t.Fatalf("second scan: exit %d: %s%s", code, stdout, stderr)
+	}
+	if after := snapshot(t, out); !reflect.DeepEqual(before, after) {
+		t.Errorf("a run with nothing new changed the output folder")
+	}
+
+	// The last day arrives.
+	os.WriteFile(manifest, full, 0o644)
+	stdout, stderr, code = runCLI(t, "scan", "--fleet", fleet, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "9 new capture(s)") {
+		t.Fatalf("third scan: exit %d: %s%s", code, stdout, stderr)
+	}
+	whole := filepath.Join(dir, "whole")
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", whole); code != 0 {
+		t.Fatalf("whole scan: exit %d: %s", code, stderr)
+	}
+	compareScans(t, readScan(t, out), readScan(t, whole))
+
+	// Touched but unchanged files are not new.
+	now := time.Now()
+	for _, p := range lastDay {
+		os.Chtimes(p, now, now)
+	}
+	if stdout, _, code := runCLI(t, "scan", "--fleet", fleet, "--out", out); code != 0 || !strings.Contains(stdout, "nothing new") {
+		t.Errorf("after touching files: exit %d: %s", code, stdout)
+	}
+}
+
+// snapshot returns every file under dir with its size and modification
+// time.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "lock") {
+			return err
+		}
+		info, _ := d.Info()
+		m[p] = fmt.Sprint(info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	return m
+}
+
+// TestScanKillAndResume kills scans with SIGKILL at random moments and
+// re-runs them until one completes: the tables must equal those of an
+// uninterrupted scan, row for row.
+func TestScanKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans a fleet several times")
+	}
+	dir := t.TempDir()
+	smallFleet(t, dir, 24)
+	fleet := filepath.Join(dir, "fleet")
+	want := filepath.Join(dir, "want")
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", want, "--chunk", "20"); code != 0 {
+		t.Fatalf("uninterrupted scan: exit %d: %s", code, stderr)
+	}
+
+	out := filepath.Join(dir, "killed")
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	kills := 0
+	for attempt := 0; ; attempt++ {
+		if attempt == 30 {
+			t.Fatal("no run completed in 30 attempts")
+		}
+		cmd := exec.Command(os.Args[0], "scan", "--fleet", fleet, "--out", out, "--chunk", "20", "--jobs", "2")
+		cmd.Env = append(os.Environ(), "WINDPM_TEST_MAIN=1")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		// Kill points spread over the whole run: reading, committing,
+		// scoring and writing the report.
+		delay := time.Duration(50+r.IntN(1500)) * time.Millisecond
+		if attempt >= 8 {
+			delay = time.Hour // enough kills: let it finish
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run %d: %v: %s", attempt, err, stderr.String())
+			}
+			t.Logf("completed on run %d after %d kills", attempt+1, kills)
+			compareScans(t, readScan(t, out), readScan(t, want))
+			leftovers(t, out)
+			return
+		case <-time.After(delay):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			kills++
+		}
+	}
+}
+
+// leftovers fails on temporary files in a finished scan's folder.
+func leftovers(t *testing.T, out string) {
+	t.Helper()
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return err
+	})
+	if _, err := os.Stat(filepath.Join(out, scanstate.StateDir, "pending.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("pending.json left: %v", err)
+	}
+}
+
+// TestScanLock: a second scan of a folder in use stops with a clear
+// message; once the first is gone, the next one runs.
+func TestScanLock(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "scan")
+	l, err := scanstate.Acquire(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet := filepath.Join(dir, "fleet")
+	os.MkdirAll(filepath.Join(fleet, "WT01", "s1"), 0o755)
+	_, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out)
+	if code != 1 || !strings.Contains(stderr, "another scan is running") || !strings.Contains(stderr, fmt.Sprint("pid ", os.Getpid())) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	l.Release()
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out); code != 0 {
+		t.Errorf("after release: exit %d: %s", code, stderr)
+	}
+}
+
+// TestScanUsage covers bad flags and folders.
+func TestScanUsage(t *testing.T) {
+	dir := t.TempDir()
+	busy := filepath.Join(t.TempDir(), "busy")
+	os.MkdirAll(busy, 0o755)
+	os.WriteFile(filepath.Join(busy, "notes.txt"), []byte("mine"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"scan"}, 2, "--fleet and --out are required"},
+		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--persistence", "6/5"}, 2, "persistence"},
+		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--fail-on", "ok"}, 2, "--fail-on"},
+		{[]string{"scan", "--fleet", dir + "/missing", "--out", dir + "/o"}, 1, "missing"},
+		{[]string{"scan", "--fleet", dir, "--out", busy}, 1, "not empty and not a scan's output folder"},
+	} {
+		_, stderr, code := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// TestDemoGroundTruth runs the README's first command: the seeded faults
+// alarm, within 5 days of onset for the outer race (it starts at a
+// severity the envelope already shows) and 30 days for the gear tooth
+// (its sidebands grow slowly from 5 % of full damage), with the right
+// diagnosis; no healthy component alarms over the whole period; the
+// report renders; --fail-on alarm exits 4.
+func TestDemoGroundTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans the demo fleet")
+	}
+	out := t.TempDir()
+	stdout, stderr, code := runCLI(t, "demo", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	sum, err := scanreport.ReadSummaryJSON(filepath.Join(out, "scan", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		onset     time.Time
+		maxDays   float64
+		diagnosis string
+	}{
+		"WT01/gearbox": {synth.DefaultStart.AddDate(0, 0, 30), 5, "outer_race"},
+		"WT02/gearbox": {synth.DefaultStart.AddDate(0, 0, 20), 30, "gear_mesh"},
+	}
+	found := map[string]bool{}
+	for _, a := range sum.Alarms {
+		key := a.Turbine + "/" + a.Component
+		w, ok := want[key]
+		if !ok {
+			t.Errorf("false alarm: %s %s %s: %s", a.ID, a.Severity, a.Opened, a.Summary)
+			continue
+		}
+		days := a.Opened.Sub(w.onset).Hours() / 24
+		if days < 0 || days > w.maxDays || a.Severity != "alarm" || a.Diagnosis != w.diagnosis {
+			t.Errorf("%s: opened %.1f days after onset (max %g), severity %s, diagnosis %q (want alarm, %q)",
+				key, days, w.maxDays, a.Severity, a.Diagnosis, w.diagnosis)
+		}
+		found[key] = true
+	}
+	for key := range want {
+		if !found[key] {
+			t.Errorf("%s: seeded fault not alarmed", key)
+		}
+	}
+	if !strings.Contains(stdout, "no alarm on 16") || !strings.Contains(stdout, "report.html") {
+		t.Errorf("demo output:\n%s", stdout)
+	}
+
+	// Cron: --fail-on alarm exits 4 (nothing new: the state answers).
+	_, stderr, code = runCLI(t, "scan", "--fleet", filepath.Join(out, "fleet"), "--out", filepath.Join(out, "scan"),
+		"--reference-days", "20", "--fail-on", "alarm")
+	if code != exitFailOn || !strings.Contains(stderr, "--fail-on alarm") {
+		t.Errorf("--fail-on alarm: exit %d: %s", code, stderr)
+	}
+
+	// The report renders in a browser.
+	dom, err := scanreport.DumpDOM(context.Background(), filepath.Join(out, "scan", "report.html"))
+	if err != nil {
+		if _, ferr := scanreport.FindChromium(); ferr != nil && os.Getenv("CI") != "true" {
+			t.Skipf("no chromium to render the report: %v", ferr)
+		}
+		t.Fatal(err)
+	}
+	for _, s := range []string{"WT01/gearbox", "WT02/gearbox", "<svg", "How to read"} {
+		if !strings.Contains(dom, s) {
+			t.Errorf("rendered report lacks %q", s)
+		}
+	}
+}
