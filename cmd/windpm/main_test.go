@@ -229,4 +229,3 @@ func TestBadFiles(t *testing.T) {
 		}
 	}
 }
-
