@@ -89,8 +89,8 @@ func runDemo(cmd *cobra.Command, o *demoOptions) error {
 	fmt.Fprintf(stdout, "  %d captures and %d SCADA rows in %.1f s\n\n", truth.Captures, truth.SCADARows, time.Since(start).Seconds())
 
 	so := &scanOptions{fleet: filepath.Join(o.out, "fleet"), out: filepath.Join(o.out, "scan"), jobs: o.jobs,
-		chunk: 256, referenceDays: demoReferenceDays(o.days), classes: 2, persistence: "3/5"}
-	fmt.Fprintf(stdout, "windpm scan --fleet %s --out %s --reference-days %d\n", so.fleet, so.out, so.referenceDays)
+		scada: []string{filepath.Join(o.out, "scada")}, chunk: 256, referenceDays: demoReferenceDays(o.days), classes: 2, persistence: "3/5"}
+	fmt.Fprintf(stdout, "windpm scan --fleet %s --scada %s --out %s --reference-days %d\n", so.fleet, so.scada[0], so.out, so.referenceDays)
 	if err := runScan(cmd, so); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/datasets"
+	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/reports"
@@ -24,6 +25,7 @@ import (
 
 type scanOptions struct {
 	fleet, out, assets string
+	scada              []string
 	capture            captureFlags
 	jobs               int
 	rebuild, rescore   bool
@@ -80,6 +82,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl.StringVar(&o.fleet, "fleet", "", "fleet folder (required)")
 	fl.StringVar(&o.out, "out", "", "output folder (required); holds the tables, the report and the scan's state")
 	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
+	fl.StringSliceVar(&o.scada, "scada", nil, "SCADA exports or folders, or one scada table (.parquet): operating classes by active power at capture time instead of shaft speed")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
 	fl.BoolVar(&o.rebuild, "rebuild", false, "forget the state and the outputs in OUT and scan everything again")
 	fl.BoolVar(&o.rescore, "rescore", false, "score, alarm and report again from the features table, even with nothing new")
@@ -100,8 +103,11 @@ type scanSettings struct {
 	Alarm         models.AlarmConfig `json:"alarm"`
 	Thresholds    models.Thresholds  `json:"thresholds"`
 	Indicators    []string           `json:"indicators"`
+	// SCADA identifies the SCADA inputs (path, size, modification time).
+	SCADA []string `json:"scada,omitempty"`
 
 	failOn models.Severity // -1: no --fail-on
+	scada  *scada.Table
 	assets *datasets.Assets
 	opts   datasets.Options
 	kin    *kinematicsSource
@@ -196,6 +202,25 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	stateCfg, err := scanConfig(set, cfg)
 	if err != nil {
 		return err
+	}
+
+	if len(o.scada) > 0 {
+		t, _, err := scada.Load(o.scada, scada.Options{})
+		if err != nil {
+			return err
+		}
+		set.scada = t
+		files, err := scada.ExpandPaths(o.scada)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			st, err := os.Stat(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, atomicfile.UnwrapPathError(err))
+			}
+			set.SCADA = append(set.SCADA, fmt.Sprintf("%s %d %d", f, st.Size(), st.ModTime().UnixNano()))
+		}
 	}
 
 	if err := checkOutFolder(o.out); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/datasets"
+	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/reports"
@@ -32,7 +33,7 @@ import (
 type scoredCapture struct {
 	sensor, path string
 	obs          models.Observation
-	rate         float64
+	rate, rpm    float64
 	unit         string
 	inRef        bool
 	score        models.Score
@@ -82,7 +83,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		Fleet: o.fleet, Out: o.out, Version: versionString(),
 		Settings: []scanreport.Setting{
 			{Name: "reference period", Value: fmt.Sprintf("first %d days of each sensor", set.ReferenceDays)},
-			{Name: "operating classes", Value: fmt.Sprintf("%d speed bins (quantiles of the reference rpm); pooled below %d reference captures", set.Classes, 8)},
+			{Name: "operating classes", Value: opClasses(set)},
 			{Name: "grades (robust z of the largest risen indicator)", Value: fmt.Sprintf("watch ≥ %g, warning ≥ %g, alarm ≥ %g; ISO zone C warning, D alarm; multivariate (Mahalanobis) above its α = %g limit: watch",
 				set.Thresholds.WatchZ, set.Thresholds.WarningZ, set.Thresholds.AlarmZ, set.Thresholds.MultivariateAlpha)},
 			{Name: "persistence", Value: fmt.Sprintf("%d of the last %d captures of a component; closed after %d clear captures", set.Alarm.K, set.Alarm.N, set.Alarm.ClearAfter)},
@@ -130,6 +131,15 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		return nil, err
 	}
 	return sum, nil
+}
+
+// opClasses says how the operating classes are made.
+func opClasses(set *scanSettings) string {
+	by := "shaft speed (rpm)"
+	if set.scada != nil {
+		by = "SCADA active power at capture time (kW, nearest 10-minute row)"
+	}
+	return fmt.Sprintf("%d bins of %s at the quantiles of the reference period; a class with fewer than 8 reference captures uses the pooled baseline", set.Classes, by)
 }
 
 func mustJSON(v any) []byte {
@@ -209,11 +219,14 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 				revs = float64(row.Samples) / row.SampleRateHz * row.RPM / 60
 			}
 		}
+		if set.scada != nil {
+			op = scadaPower(set.scada, row.Turbine, row.Time)
+		}
 		zone := 0
 		if hasZone && !math.IsNaN(row.Values[zoneCol]) {
 			zone = int(row.Values[zoneCol])
 		}
-		h.caps = append(h.caps, scoredCapture{sensor: row.Sensor, path: row.Path, rate: row.SampleRateHz, unit: row.Unit,
+		h.caps = append(h.caps, scoredCapture{sensor: row.Sensor, path: row.Path, rate: row.SampleRateHz, rpm: row.RPM, unit: row.Unit,
 			obs: models.Observation{Time: row.Time, Op: op, Values: vals, Zone: zone, Revolutions: revs}})
 	}
 	var out []*sensorHistory
@@ -231,12 +244,34 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 	return out, nil
 }
 
+// scadaTolerance is how far from a capture the SCADA row that gives its
+// operating point may be: one 10-minute interval, whichever end its
+// stamp marks.
+const scadaTolerance = 10 * time.Minute
+
+// scadaPower returns the mean active power (kW) of the SCADA row nearest
+// to a capture, NaN when there is none within scadaTolerance.
+func scadaPower(t *scada.Table, turbine string, at time.Time) float64 {
+	row, ok := t.At(turbine, at, scadaTolerance)
+	if !ok {
+		return math.NaN()
+	}
+	v, ok := t.Value(row, scada.Column{Signal: scada.ActivePower, Stat: scada.Avg})
+	if !ok {
+		return math.NaN()
+	}
+	return v
+}
+
 // scoreTurbine fits every sensor's baseline, scores its captures, runs
 // the alarm tracker of every component, and writes the turbine's scores
 // and alarms rows and report entries.
 func scoreTurbine(turbine string, sensors []*sensorHistory, set *scanSettings, inds []models.Indicator,
 	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleetDir string) error {
 	bcfg := models.BaselineConfig{Indicators: inds, Classes: set.Classes, OpName: "rpm", Thresholds: set.Thresholds}
+	if set.scada != nil {
+		bcfg.OpName, bcfg.OpUnit = "power kW", "kW"
+	}
 	for _, h := range sensors {
 		if len(h.caps) == 0 {
 			continue
@@ -535,10 +570,8 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 		return nil, "", nil
 	}
 	cp := &caps[0]
-	cp.Turbine, cp.Sensor, cp.RPM = ra.Turbine, h.id, c.obs.Op
-	if math.IsNaN(cp.RPM) {
-		cp.RPM = 0
-	}
+	// The speed the features used (the manifest's, or --rpm).
+	cp.Turbine, cp.Sensor, cp.RPM = ra.Turbine, h.id, c.rpm
 	kin := set.kin.of(cp)
 	var lines []evidenceLine
 	diagnosis := ""

@@ -343,7 +343,7 @@ func TestDemoGroundTruth(t *testing.T) {
 
 	// Cron: --fail-on alarm exits 4 (nothing new: the state answers).
 	_, stderr, code = runCLI(t, "scan", "--fleet", filepath.Join(out, "fleet"), "--out", filepath.Join(out, "scan"),
-		"--reference-days", "20", "--fail-on", "alarm")
+		"--scada", filepath.Join(out, "scada"), "--reference-days", "20", "--fail-on", "alarm")
 	if code != exitFailOn || !strings.Contains(stderr, "--fail-on alarm") {
 		t.Errorf("--fail-on alarm: exit %d: %s", code, stderr)
 	}
