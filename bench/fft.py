@@ -39,7 +39,11 @@ def main():
     ap.add_argument("--benchtime", default="0.3s", help="go test -benchtime per benchmark")
     ap.add_argument("--sizes", default="", help="comma-separated subset of sizes (default: all)")
     ap.add_argument("--raw", default="", help="write every result line here")
+    ap.add_argument("--libs", default="", help="comma-separated subset of " + ",".join(LIBS) + " (default: all)")
     args = ap.parse_args()
+    libs = args.libs.split(",") if args.libs else list(LIBS)
+    if "windpm" not in libs:
+        ap.error("--libs must include windpm (the ratios are against it)")
 
     tmp = tempfile.mkdtemp(prefix="windpm-bench-")
     gobin = os.path.join(tmp, "fft.test")
@@ -58,13 +62,16 @@ def main():
     raw = []
     for r in range(args.rounds):
         print(f"round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
-        outs = [run([gobin, "-test.run", "^$", "-test.bench", f"^Benchmark(Forward|Inverse)$/^n={size_re}$/",
+        go_libs = "(" + "|".join(lib for lib in libs if lib in ("windpm", "gonum", "godsp")) + ")"
+        outs = [run([gobin, "-test.run", "^$", "-test.bench",
+                     f"^Benchmark(Forward|Inverse)$/^n={size_re}$/^lib={go_libs}$",
                      "-test.benchtime", args.benchtime, "-test.benchmem"], cwd=os.path.join(ROOT, "fft"))]
         numpy_cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "fft_numpy.py"), "--repeat", "3"]
         if sizes:
             numpy_cmd += ["--sizes", ",".join(sizes)]
-        outs.append(run(numpy_cmd))
-        if fftw:
+        if "numpy" in libs:
+            outs.append(run(numpy_cmd))
+        if fftw and "fftw" in libs:
             outs.append(run([fftw, "3"] + sizes, env=env))
         for out in outs:
             for line in out.splitlines():
