@@ -59,20 +59,27 @@ rows come out in input order whatever --jobs.`,
 			return runFeatures(cmd, args, &o)
 		},
 	}
+	o.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&o.out, "out", "o", "", "output Parquet file, or folder with --partition (required)")
+	fl.StringVar(&o.partition, "partition", "", "write a hive-partitioned folder by these keys: turbine, date, or turbine,date")
+	fl.BoolVar(&o.spectra, "spectra", false, "add the Welch PSD (1 Hz bins, signal unit²/Hz) as a list<float32> column psd; all captures must share one rate (see --resample)")
+	return cmd
+}
+
+// register adds the flags that say how captures become feature rows;
+// predict shares them.
+func (o *featuresOptions) register(cmd *cobra.Command) {
 	o.capture.register(cmd)
 	o.bearing.register(cmd)
 	fl := cmd.Flags()
 	fl.IntVar(&o.teeth, "teeth", 0, "teeth of the gear on the reference shaft, for gear-mesh features (wins over --assets)")
 	fl.StringVar(&o.manifest, "manifest", "", "capture manifest CSV")
 	fl.StringVar(&o.assets, "assets", "", "assets file (assets.yaml) with each sensor's bearing, gear and ISO group")
-	fl.StringVarP(&o.out, "out", "o", "", "output Parquet file, or folder with --partition (required)")
-	fl.StringVar(&o.partition, "partition", "", "write a hive-partitioned folder by these keys: turbine, date, or turbine,date")
 	fl.Float64Var(&o.segmentS, "segment", 0, "cut captures into windows of this many seconds, one row each (default: one row per capture)")
 	fl.Float64Var(&o.resample, "resample", 0, "resample every capture to this rate in Hz first (anti-aliased)")
 	fl.StringVar(&o.envBand, "envelope-band", "", "fixed envelope band LO:HI in Hz (default: chosen by the fast kurtogram)")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
-	fl.BoolVar(&o.spectra, "spectra", false, "add the Welch PSD (1 Hz bins, signal unit²/Hz) as a list<float32> column psd; all captures must share one rate (see --resample)")
-	return cmd
 }
 
 // kinematicsSource resolves what is known of the machine behind a capture:
