@@ -5,9 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -655,4 +657,88 @@ func (w *RecordWriter) Abort() {
 	}
 	w.done = true
 	w.out.Abort()
+}
+
+// recordSections splits cols into runs of consecutive columns of the same
+// role, titled by the role ("Key columns"; "Columns" for no role), in
+// table order.
+func recordSections(cols []TableColumn) []struct {
+	title string
+	cols  []TableColumn
+} {
+	type section = struct {
+		title string
+		cols  []TableColumn
+	}
+	var secs []section
+	for i := 0; i < len(cols); {
+		j := i + 1
+		for j < len(cols) && cols[j].Role == cols[i].Role {
+			j++
+		}
+		title := "Columns"
+		if r := cols[i].Role; r != "" {
+			title = strings.ToUpper(r[:1]) + r[1:] + " columns"
+		}
+		secs = append(secs, section{title, cols[i:j]})
+		i = j
+	}
+	return secs
+}
+
+// recordMetaDoc describes the file metadata of a record table.
+func recordMetaDoc(table string, code func(string) string) string {
+	return code(MetaTable) + " is " + code(strconv.Quote(table)) + "; " + code(MetaSchemaVersion) +
+		" is this table's schema version, bumped with any change of its columns, names, units or meaning; " +
+		code(MetaToolVersion) + ", " + code(MetaColumns) + " and " + code("ARROW:schema") + " are as in the features table."
+}
+
+// WriteRecordSchemaText writes the schema of the record table named table
+// for a terminal (`windpm help schema`), in the format of
+// WriteFeatureSchemaText: a heading with doc (what writes the table and
+// what a row is), the columns in table order grouped by role, each with
+// type, unit and doc, then the file metadata.
+func WriteRecordSchemaText(w io.Writer, table, doc string, cols []TableColumn) error {
+	var b strings.Builder
+	b.WriteString("\n")
+	wrap(&b, strings.ToUpper(table)+" TABLE: "+doc, "", 76)
+	for _, sec := range recordSections(cols) {
+		fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(sec.title))
+		for i := range sec.cols {
+			c := &sec.cols[i]
+			unit := ""
+			if c.Unit != "" {
+				unit = "; " + c.Unit
+			}
+			fmt.Fprintf(&b, "  %s  (%s%s)\n", c.Name, typeText(c), unit)
+			wrap(&b, c.Doc, "      ", 76)
+		}
+	}
+	b.WriteString("\nFILE METADATA\n")
+	wrap(&b, recordMetaDoc(table, func(s string) string { return s }), "  ", 76)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteRecordSchemaMarkdown writes the schema of the record table named
+// table as a Markdown section (for docs/schema.md), with the same content
+// as WriteRecordSchemaText and the format of WriteFeatureSchemaMarkdown:
+// "## Table table", doc, a column table per role, the file metadata.
+func WriteRecordSchemaMarkdown(w io.Writer, table, doc string, cols []TableColumn) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## %s%s table\n\n%s\n", strings.ToUpper(table[:min(1, len(table))]), table[min(1, len(table)):], doc)
+	for _, sec := range recordSections(cols) {
+		fmt.Fprintf(&b, "\n### %s\n\n", sec.title)
+		b.WriteString("| column | type | unit | meaning |\n|---|---|---|---|\n")
+		for i := range sec.cols {
+			c := &sec.cols[i]
+			// Types in code spans: list<string> would be read as HTML.
+			typ := "`" + c.Type + "`" + strings.TrimPrefix(typeText(c), c.Type)
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.Name, typ, c.Unit, strings.ReplaceAll(c.Doc, "|", `\|`))
+		}
+	}
+	b.WriteString("\n### File metadata\n\n")
+	b.WriteString(recordMetaDoc(table, func(s string) string { return "`" + s + "`" }) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
