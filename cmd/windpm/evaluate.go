@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -26,6 +27,8 @@ type evaluateOptions struct {
 	recording    string
 	asJSON       bool
 	exportCSV    string
+	out          string
+	importance   int
 }
 
 func newEvaluateCmd() *cobra.Command {
@@ -55,6 +58,12 @@ sides of a grouped split: --block-class CLASS cuts each of its recordings
 into contiguous time blocks (by segment), one per fold, whatever their
 group value. That is leakage at the block edges, stated in the output.
 
+With -o MODEL the learner is then fitted to every row and written as
+'windpm train' would, with these cross-validated metrics in the model file.
+For a forest, the permutation importance of every feature on held-out rows
+(mean drop of balanced accuracy when the feature is shuffled within a
+fold's test rows) is in the JSON and its top --importance in the table.
+
 --export-csv writes the rows as used (fold, label, group, recording,
 segment and the feature values; empty where null), for running another
 tool on the same folds.`,
@@ -75,6 +84,8 @@ tool on the same folds.`,
 	fl.StringVar(&o.recording, "recording", "", "columns (comma-separated) that name a recording besides path (default: cwru_file when the table has it)")
 	fl.BoolVar(&o.asJSON, "json", false, "print the result as JSON")
 	fl.StringVar(&o.exportCSV, "export-csv", "", "also write the rows with their folds to this CSV file")
+	fl.StringVarP(&o.out, "out", "o", "", "then fit the model to every row and write it, with the metrics, to this model file")
+	fl.IntVar(&o.importance, "importance", 10, "forest: print the N features of largest permutation importance")
 	return cmd
 }
 
@@ -89,6 +100,15 @@ type evaluation struct {
 	BlockClass []string           `json:"block_classes,omitempty"`
 	classifier.Metrics
 	Folds []classifier.FoldResult `json:"folds"`
+	// Importance lists the forest's permutation importances, largest
+	// first.
+	Importance []featureImportance `json:"permutation_importance,omitempty"`
+}
+
+// featureImportance is one feature's held-out permutation importance.
+type featureImportance struct {
+	Feature string  `json:"feature"`
+	Drop    float64 `json:"balanced_accuracy_drop"`
 }
 
 func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
@@ -203,8 +223,36 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 	}
 	ev := evaluation{Model: o.model.describe(opts), Options: opts, Label: o.label, Group: o.group, Split: split,
 		BlockClass: blocks, Metrics: res.Metrics, Folds: res.Folds}
-	for _, f := range d.Features {
+	for j, f := range d.Features {
 		ev.Features = append(ev.Features, f.Name)
+		if res.Importance != nil {
+			ev.Importance = append(ev.Importance, featureImportance{f.Name, res.Importance[j]})
+		}
+	}
+	slices.SortStableFunc(ev.Importance, func(a, b featureImportance) int { return cmp.Compare(b.Drop, a.Drop) })
+	saved := ""
+	if o.out != "" {
+		m, err := classifier.Fit(d, nil, opts)
+		if err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		m.Training.Table, m.Training.Tool = table, versionString()
+		folds := make([]float64, len(res.Folds))
+		for k, f := range res.Folds {
+			folds[k] = f.Metrics.MacroF1
+		}
+		m.Evaluation = &classifier.Evaluation{Split: split, Group: o.group, Metrics: res.Metrics, FoldMacroF1: folds}
+		b, err := m.Marshal()
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.Write(o.out, func(w io.Writer) error {
+			_, err := w.Write(b)
+			return err
+		}); err != nil {
+			return err
+		}
+		saved = fmt.Sprintf("\nmodel fitted to all %d rows, with these metrics → %s\n", m.Training.Rows, o.out)
 	}
 	out := cmd.OutOrStdout()
 	if o.asJSON {
@@ -212,8 +260,11 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(out, "%s\n", b)
-		return err
+		if _, err = fmt.Fprintf(out, "%s\n", b); err != nil {
+			return err
+		}
+		fmt.Fprint(cmd.ErrOrStderr(), strings.TrimPrefix(saved, "\n"))
+		return nil
 	}
 	fmt.Fprintf(out, "evaluate: %s on %d rows × %d features, %d classes; %s\n",
 		ev.Model, res.Metrics.Rows, len(d.Features), len(res.Classes), split)
@@ -221,13 +272,14 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 		fmt.Fprintf(out, "note: %d rows of %s (%d recording(s)) are cut into %d time blocks, one per fold (--block-class): neighbouring windows meet at the block edges\n",
 			len(blockRows), strings.Join(blocks, ", "), len(blockRecs), len(s.Names))
 	}
-	printEvaluation(out, &ev)
+	printEvaluation(out, &ev, o.importance)
+	fmt.Fprint(out, saved)
 	return nil
 }
 
 // printEvaluation writes the per-fold scores, the confusion matrix and the
 // per-class and summary metrics as tables.
-func printEvaluation(out io.Writer, ev *evaluation) {
+func printEvaluation(out io.Writer, ev *evaluation, top int) {
 	m := &ev.Metrics
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nFOLD (%s)\tTRAIN\tTEST\tMACRO-F1\tBAL-ACC\tUNSEEN CLASSES\n", ev.Group)
@@ -257,6 +309,14 @@ func printEvaluation(out io.Writer, ev *evaluation) {
 	tw.Flush()
 	fmt.Fprintf(out, "\nmacro-F1 %.3f   balanced accuracy %.3f   accuracy %.3f   macro AUROC (one-vs-rest) %s\n",
 		m.MacroF1, m.BalancedAccuracy, m.Accuracy, optional(m.AUROCMacro))
+	if len(ev.Importance) > 0 && top > 0 {
+		fmt.Fprintln(out)
+		fmt.Fprintln(tw, "FEATURE\tPERMUTATION IMPORTANCE (balanced-accuracy drop on held-out rows)")
+		for _, f := range ev.Importance[:min(top, len(ev.Importance))] {
+			fmt.Fprintf(tw, "%s\t%.3f\n", f.Feature, f.Drop)
+		}
+		tw.Flush()
+	}
 }
 
 // optional formats a metric that may be undefined.

@@ -1,25 +1,40 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/windpm/windpm/models/classifier"
 )
 
 func TestEvaluateCLI(t *testing.T) {
 	table := writeClassTable(t)
-	stdout, stderr, code := runCLI(t, "evaluate", table, "--label", "fault", "--group", "load_hp", "--block-class", "normal", "--trees", "20", "--max-features", "2")
+	model := filepath.Join(t.TempDir(), "m.json")
+	stdout, stderr, code := runCLI(t, "evaluate", table, "--label", "fault", "--group", "load_hp", "--block-class", "normal", "--trees", "20", "--max-features", "2", "-o", model)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"leave-one-group-out over load_hp (4 folds)", "6 rows of normal (1 recording(s)) are cut into 4 time blocks",
-		"confusion", "macro-F1 1.000", "AUROC"} {
+		"confusion", "macro-F1 1.000", "AUROC", "PERMUTATION IMPORTANCE", "sep ", "model fitted to all 102 rows"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+	b, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := classifier.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := m.Evaluation; e == nil || e.Group != "load_hp" || e.Metrics.MacroF1 != 1 || len(e.FoldMacroF1) != 4 {
+		t.Errorf("model evaluation %+v", m.Evaluation)
 	}
 
 	// JSON, logreg, grouped k-fold; and the CSV export.

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"sort"
@@ -154,4 +155,28 @@ func AUROC(score []float64, pos []bool) (auc float64, ok bool) {
 		return math.NaN(), false
 	}
 	return (rankSum - np*(np+1)/2) / (np * nn), true
+}
+
+// validate checks metrics read from a file for consistent sizes and
+// numbers in [0, 1]. The classes of an evaluation are those of its table,
+// which may be more than the model's.
+func (m *Metrics) validate() error {
+	k := len(m.Classes)
+	if len(m.Confusion) != k || len(m.PerClass) != k {
+		return errors.New("metrics sizes do not match the classes")
+	}
+	for _, row := range m.Confusion {
+		if len(row) != k {
+			return errors.New("confusion matrix is not square")
+		}
+	}
+	in01 := func(v float64) bool { return v >= 0 && v <= 1 }
+	ok := in01(m.MacroF1) && in01(m.BalancedAccuracy) && in01(m.Accuracy) && (m.AUROCMacro == nil || in01(*m.AUROCMacro))
+	for _, c := range m.PerClass {
+		ok = ok && in01(c.Precision) && in01(c.Recall) && in01(c.F1) && (c.AUROC == nil || in01(*c.AUROC))
+	}
+	if !ok {
+		return errors.New("a metric lies outside [0, 1]")
+	}
+	return nil
 }

@@ -55,6 +55,20 @@ type Options struct {
 	Jobs int `json:"-"`
 }
 
+// Evaluation says how a model's learner and options scored in
+// cross-validation on its training table before it was fitted to all of
+// it.
+type Evaluation struct {
+	// Split describes the folds ("leave-one-group-out over load_hp (4
+	// folds)"), Group names the column that made them.
+	Split string `json:"split"`
+	Group string `json:"group"`
+	// Metrics judge the pooled out-of-fold predictions.
+	Metrics Metrics `json:"metrics"`
+	// FoldMacroF1 is the macro-F1 of every fold, in fold order.
+	FoldMacroF1 []float64 `json:"fold_macro_f1"`
+}
+
 // Training describes the data a model was trained on.
 type Training struct {
 	// Rows is the number of training rows.
@@ -86,9 +100,9 @@ type Model struct {
 	SignalUnit string   `json:"signal_unit,omitempty"`
 	Options    Options  `json:"options"`
 	Training   Training `json:"training"`
-	// Metrics are the cross-validated metrics, when known (windpm evaluate
-	// --save-metrics, or nil).
-	Metrics *Metrics `json:"metrics,omitempty"`
+	// Evaluation holds the cross-validated metrics when the model was
+	// written by an evaluation (windpm evaluate -o), else nil.
+	Evaluation *Evaluation `json:"evaluation,omitempty"`
 	// Forest or LogReg is the learner, by Options.Kind.
 	Forest *forest.Forest `json:"forest,omitempty"`
 	LogReg *logreg.Model  `json:"logreg,omitempty"`
@@ -414,8 +428,10 @@ func (m *Model) Validate() error {
 	default:
 		return fmt.Errorf("unknown model kind %q", m.Options.Kind)
 	}
-	if m.Metrics != nil && !slices.Equal(m.Metrics.Classes, m.Classes) {
-		return errors.New("model metrics are for other classes")
+	if e := m.Evaluation; e != nil {
+		if err := e.Metrics.validate(); err != nil {
+			return fmt.Errorf("model evaluation: %w", err)
+		}
 	}
 	return nil
 }

@@ -283,6 +283,25 @@ func TestReadRejects(t *testing.T) {
 	if _, err := Read(strings.NewReader(string(good) + "{}")); err == nil {
 		t.Error("trailing data: no error")
 	}
+	// With an evaluation: round-trips; a metric out of range is refused.
+	y := []int{0, 1, 2}
+	p := [][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0.4, 0.6}}
+	m.Evaluation = &Evaluation{Split: "test", Group: "grp", Metrics: Evaluate(m.Classes, y, p), FoldMacroF1: []float64{1}}
+	b, _ := m.Marshal()
+	back, err := Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2, _ := back.Marshal(); !bytes.Equal(b, b2) {
+		t.Error("model with evaluation does not round-trip")
+	}
+	bad := strings.Replace(string(b), `"macro_f1": 1`, `"macro_f1": 2`, 1)
+	if bad == string(b) {
+		t.Fatal("macro_f1 not in the file")
+	}
+	if _, err := Read(strings.NewReader(bad)); err == nil {
+		t.Error("macro-F1 2: no error")
+	}
 }
 
 // FuzzRead: Read never panics, and a model it accepts predicts without
