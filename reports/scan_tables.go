@@ -1,5 +1,7 @@
 package reports
 
+import "io"
+
 // The scores and alarms tables of a scan (see docs/schema.md). Both are
 // written whole by every scan that changes anything, through
 // RecordWriter, and are functions of the features table and the scan's
@@ -26,14 +28,14 @@ func ScoresColumns(indicators []string) []TableColumn {
 		{Name: "time", Type: "timestamp[us, UTC]", Role: RoleKey, Doc: "Start time of the capture (UTC)."},
 		{Name: "path", Type: "string", Role: RoleKey, Doc: "Capture file, relative to the fleet folder."},
 		{Name: "component", Type: "string", Dictionary: true, Nullable: true, Role: "score", Doc: "Component the sensor watches (assets file); alarms are per turbine and component; null when the assets file does not say."},
-		{Name: "operating_class", Type: "string", Dictionary: true, Role: "score", Doc: "Operating class of the capture: a bin of shaft speed (rpm) over the reference period's quantiles, or 'all' when the speed is unknown or classes are off."},
+		{Name: "operating_class", Type: "string", Dictionary: true, Role: "score", Doc: "Operating class of the capture: a bin of its shaft speed (rpm), or with --scada of the SCADA active power at capture time (kW), at the reference period's quantiles; 'all' when the operating point is unknown or classes are off."},
 		{Name: "baseline_class", Type: "string", Dictionary: true, Role: "score", Doc: "Class whose baseline scored the capture: its own class, or 'all' (pooled) when its class had too few reference captures."},
 		{Name: "baseline_captures", Type: "int32", Role: "score", Doc: "Reference captures behind that baseline; 0 when the sensor has too few for any baseline yet (then every score is null and the severity ok)."},
 		{Name: "in_reference", Type: "boolean", Role: "score", Doc: "Whether the capture lies in the sensor's reference period (it teaches the baseline and raises nothing)."},
 	}
 	for _, name := range indicators {
 		cols = append(cols, TableColumn{Name: "z_" + name, Type: "double", Nullable: true, Role: "score",
-			Doc: "Robust z-score of " + name + ": (value − baseline median) / (1.4826 × baseline MAD, floored); null when the capture or the baseline lacks it."})
+			Doc: "Robust z-score of " + name + ": (value − baseline median) / robust scale (1.4826 × MAD, floored, see docs/scan.md); null when the capture or the baseline lacks it."})
 	}
 	return append(cols,
 		TableColumn{Name: "max_z", Type: "double", Nullable: true, Role: "score", Doc: "Largest z over the indicators (rises only count)."},
@@ -67,4 +69,22 @@ func AlarmsColumns() []TableColumn {
 		{Name: "lines", Type: "string", Role: "alarm", Doc: "Spectral lines found at kinematic frequencies, as JSON: [{\"label\" (e.g. \"BPFO ×2\", \"GMF −1×\"), \"freq_hz\", \"db\" above the local noise floor, \"spectrum\" (envelope or plain)}]."},
 		{Name: "summary", Type: "string", Role: "alarm", Doc: "The evidence in one line."},
 	}
+}
+
+// WriteScanSchemaText writes the schemas of the scores and alarms tables
+// for `windpm help schema`; indicators are the scan's key indicators.
+func WriteScanSchemaText(w io.Writer, indicators []string) error {
+	if err := WriteRecordSchemaText(w, "scores", ScoresDoc, ScoresColumns(indicators)); err != nil {
+		return err
+	}
+	return WriteRecordSchemaText(w, "alarms", AlarmsDoc, AlarmsColumns())
+}
+
+// WriteScanSchemaMarkdown writes the same as Markdown sections, for
+// docs/schema.md.
+func WriteScanSchemaMarkdown(w io.Writer, indicators []string) error {
+	if err := WriteRecordSchemaMarkdown(w, "scores", ScoresDoc, ScoresColumns(indicators)); err != nil {
+		return err
+	}
+	return WriteRecordSchemaMarkdown(w, "alarms", AlarmsDoc, AlarmsColumns())
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/models"
 )
 
 var updateSchemaDoc = flag.Bool("update", false, "rewrite docs/schema.md and the README's schema table from the code")
@@ -23,6 +24,13 @@ func TestSchemaDoc(t *testing.T) {
 	}
 	var b bytes.Buffer
 	if err := WriteFeatureSchemaMarkdown(&b, ex.Columns()); err != nil {
+		t.Fatal(err)
+	}
+	var inds []string
+	for _, ind := range models.DefaultIndicators() {
+		inds = append(inds, ind.Name)
+	}
+	if err := WriteScanSchemaMarkdown(&b, inds); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "docs", "schema.md")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/features"
+	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/reports"
 )
 
@@ -25,6 +26,14 @@ func newSchemaTopic() *cobra.Command {
 			return
 		}
 		if err := reports.WriteFeatureSchemaText(cmd.OutOrStdout(), ex.Columns()); err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: help schema: %v\n", err)
+			return
+		}
+		var inds []string
+		for _, ind := range models.DefaultIndicators() {
+			inds = append(inds, ind.Name)
+		}
+		if err := reports.WriteScanSchemaText(cmd.OutOrStdout(), inds); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: help schema: %v\n", err)
 		}
 	})
