@@ -1,7 +1,10 @@
 package models
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -237,5 +240,39 @@ func TestBaselineMinRevolutions(t *testing.T) {
 	s := b.Score(&Observation{Op: math.NaN(), Values: []float64{5, 1}, Revolutions: 1.6})
 	if !math.IsNaN(s.Z[0]) || s.Severity != OK {
 		t.Errorf("score %+v", s)
+	}
+}
+
+// TestLedoitWolfSklearn compares ledoitWolf with scikit-learn's
+// ledoit_wolf on the data in testdata/ledoitwolf.json (made by
+// testdata/ledoitwolf.py).
+func TestLedoitWolfSklearn(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "ledoitwolf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Cases []struct {
+			X    [][]float64 `json:"x"`
+			Mean []float64   `json:"mean"`
+			Cov  [][]float64 `json:"cov"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range ref.Cases {
+		mean, cov := ledoitWolf(c.X)
+		p := len(c.Mean)
+		for i := 0; i < p; i++ {
+			if d := math.Abs(mean[i] - c.Mean[i]); d > 1e-12*(1+math.Abs(c.Mean[i])) {
+				t.Errorf("case %d: mean[%d] = %g, sklearn %g", k, i, mean[i], c.Mean[i])
+			}
+			for j := 0; j < p; j++ {
+				if d := math.Abs(cov[i*p+j] - c.Cov[i][j]); d > 1e-12*(1+math.Abs(c.Cov[i][j])) {
+					t.Errorf("case %d: cov[%d][%d] = %.15g, sklearn %.15g", k, i, j, cov[i*p+j], c.Cov[i][j])
+				}
+			}
+		}
 	}
 }
