@@ -16,6 +16,13 @@ f1_score(average="macro"), balanced_accuracy_score and
 roc_auc_score(multi_class="ovr", average="macro"), plus macro-F1 per fold.
 
     /usr/bin/python3 bench/classify_sklearn.py FOLDS.csv --model forest [--seed 1] [--json]
+    /usr/bin/python3 bench/classify_sklearn.py --bench-train [--rounds 5]
+
+--bench-train times RandomForestClassifier(n_estimators=100,
+max_features="sqrt", n_jobs=1).fit on 1000 rows × 60 features of 4 classes,
+10 informative (feature j of class c shifted by 0.7·((c + j) mod 4)), the
+rule of models/forest's BenchmarkTrain (same shape and structure, numpy's
+random numbers), and prints the median of --rounds fits.
 
 Needs Debian's python3-sklearn (apt-get install python3-sklearn).
 """
@@ -55,7 +62,27 @@ def model(kind, seed, weighted):
                          LogisticRegression(C=1.0, class_weight=cw, max_iter=10000))
 
 
+def bench_train(rounds):
+    import time
+    rng = np.random.default_rng(1)
+    y = np.arange(1000) % 4
+    x = rng.normal(size=(1000, 60))
+    for j in range(10):
+        x[:, j] += ((y + j) % 4) * 0.7
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        RandomForestClassifier(n_estimators=100, max_features="sqrt", random_state=1, n_jobs=1).fit(x, y)
+        times.append(time.perf_counter() - t)
+    print(f"scikit-learn {sklearn.__version__} RandomForestClassifier(100 trees).fit 1000×60, n_jobs=1: "
+          f"median {sorted(times)[len(times) // 2]:.3f} s over {rounds} ({', '.join(f'{v:.3f}' for v in times)})")
+
+
 def main():
+    if "--bench-train" in sys.argv:
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 5
+        bench_train(rounds)
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("csv")
     ap.add_argument("--model", choices=["forest", "logreg"], default="forest")
