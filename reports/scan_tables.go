@@ -45,6 +45,8 @@ func ScoresColumns(indicators []string) []TableColumn {
 		TableColumn{Name: "iso_zone", Type: "string", Nullable: true, Role: "score", Doc: "ISO 20816-21 evaluation zone of the capture (A/B, C, D); null without an ISO group."},
 		TableColumn{Name: "severity", Type: "string", Dictionary: true, Role: "score", Doc: "Instantaneous grade of the capture: ok, watch, warning or alarm (the worst of the z grade, the zone grade and the multivariate grade)."},
 		TableColumn{Name: "raised", Type: "string", Dictionary: true, Role: "score", Doc: "Severity raised on the component after this capture by the persistence rule (k of the last n captures)."},
+		TableColumn{Name: "predicted_class", Type: "string", Nullable: true, Role: "score", Doc: "The classifier's verdict on the capture (scan --model); null without a model or when the capture's unit does not fit it."},
+		TableColumn{Name: "predicted_probability", Type: "double", Nullable: true, Role: "score", Doc: "The classifier's probability of predicted_class."},
 	)
 }
 

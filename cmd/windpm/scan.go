@@ -18,6 +18,7 @@ import (
 	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/models"
+	"github.com/windpm/windpm/models/classifier"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
 	"github.com/windpm/windpm/reports/scanstate"
@@ -26,6 +27,7 @@ import (
 type scanOptions struct {
 	fleet, out, assets string
 	scada              []string
+	model              string
 	capture            captureFlags
 	jobs               int
 	rebuild, rescore   bool
@@ -82,6 +84,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl.StringVar(&o.fleet, "fleet", "", "fleet folder (required)")
 	fl.StringVar(&o.out, "out", "", "output folder (required); holds the tables, the report and the scan's state")
 	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
+	fl.StringVar(&o.model, "model", "", "classifier model file (windpm train): its verdict on every capture goes to the scores and the alarms' evidence")
 	fl.StringSliceVar(&o.scada, "scada", nil, "SCADA exports or folders, or one scada table (.parquet): operating classes by active power at capture time instead of shaft speed")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
 	fl.BoolVar(&o.rebuild, "rebuild", false, "forget the state and the outputs in OUT and scan everything again")
@@ -105,9 +108,13 @@ type scanSettings struct {
 	Indicators    []string           `json:"indicators"`
 	// SCADA identifies the SCADA inputs (path, size, modification time).
 	SCADA []string `json:"scada,omitempty"`
+	// Model is the classifier's fingerprint.
+	Model string `json:"model,omitempty"`
 
 	failOn models.Severity // -1: no --fail-on
 	scada  *scada.Table
+	model  *classifier.Model
+	bind   []int // model feature j is features column bind[j]
 	assets *datasets.Assets
 	opts   datasets.Options
 	kin    *kinematicsSource
@@ -221,6 +228,26 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 			}
 			set.SCADA = append(set.SCADA, fmt.Sprintf("%s %d %d", f, st.Size(), st.ModTime().UnixNano()))
 		}
+	}
+
+	if o.model != "" {
+		f, err := os.Open(o.model)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, atomicfile.UnwrapPathError(err))
+		}
+		set.model, err = classifier.Read(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		if set.bind, err = set.model.Bind(set.schema.Features); err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		sum, err := hashFile(o.model)
+		if err != nil {
+			return err
+		}
+		set.Model = sum
 	}
 
 	if err := checkOutFolder(o.out); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/models"
+	"github.com/windpm/windpm/models/classifier"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
 	"github.com/windpm/windpm/reports/scanreport"
@@ -38,6 +39,10 @@ type scoredCapture struct {
 	inRef        bool
 	score        models.Score
 	raised       models.Severity
+	// verdict is the classifier's class and its probability ("" without
+	// a model, or when the capture's unit does not fit it).
+	verdict     string
+	verdictProb float64
 }
 
 // sensorHistory is one sensor's captures in time order and its baseline.
@@ -185,6 +190,12 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 		col[c.Name] = i
 	}
 	zoneCol, hasZone := col["iso_zone"]
+	var pred *classifier.Predictor
+	var x, proba []float64
+	if set.model != nil {
+		pred = set.model.NewPredictor()
+		x, proba = make([]float64, len(set.bind)), make([]float64, len(set.model.Classes))
+	}
 	bySensor := map[string]*sensorHistory{}
 	for {
 		var row reports.FeatureRow
@@ -226,8 +237,22 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 		if hasZone && !math.IsNaN(row.Values[zoneCol]) {
 			zone = int(row.Values[zoneCol])
 		}
-		h.caps = append(h.caps, scoredCapture{sensor: row.Sensor, path: row.Path, rate: row.SampleRateHz, rpm: row.RPM, unit: row.Unit,
-			obs: models.Observation{Time: row.Time, Op: op, Values: vals, Zone: zone, Revolutions: revs}})
+		sc := scoredCapture{sensor: row.Sensor, path: row.Path, rate: row.SampleRateHz, rpm: row.RPM, unit: row.Unit,
+			obs: models.Observation{Time: row.Time, Op: op, Values: vals, Zone: zone, Revolutions: revs}, verdictProb: math.NaN()}
+		if pred != nil && set.model.CheckUnit(row.Unit) == nil {
+			for j, k := range set.bind {
+				x[j] = row.Values[k]
+			}
+			pred.Proba(proba, x)
+			best := 0
+			for k := range proba {
+				if proba[k] > proba[best] {
+					best = k
+				}
+			}
+			sc.verdict, sc.verdictProb = set.model.Classes[best], proba[best]
+		}
+		h.caps = append(h.caps, sc)
 	}
 	var out []*sensorHistory
 	for _, h := range bySensor {
@@ -403,7 +428,7 @@ func scoresRow(turbine string, h *sensorHistory, c *scoredCapture, set *scanSett
 	if n, ok := isoZoneNames[c.obs.Zone]; ok {
 		zone = n
 	}
-	return append(row, c.score.MaxZ, maxInd, c.score.D2, c.score.D2Limit, zone, c.score.Severity.String(), c.raised.String())
+	return append(row, c.score.MaxZ, maxInd, c.score.D2, c.score.D2Limit, zone, c.score.Severity.String(), c.raised.String(), c.verdict, c.verdictProb)
 }
 
 // evidenceLine is a line of the alarms table's lines column.
@@ -499,6 +524,9 @@ func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistor
 		return nil, nil, err
 	}
 	ra.Diagnosis = diagnosis
+	if c.verdict != "" {
+		parts = append(parts, fmt.Sprintf("classifier: %s (p %.2f)", c.verdict, c.verdictProb))
+	}
 	for _, l := range lines {
 		ra.Lines = append(ra.Lines, scanreport.Line{Label: l.Label, FreqHz: l.FreqHz, DB: l.DB})
 	}

@@ -362,3 +362,46 @@ func TestDemoGroundTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestScanModel: with --model the classifier's verdict fills the scores'
+// predicted_class and reaches the alarms' summaries; a model needing a
+// column the scan does not write is a clear error.
+func TestScanModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans a fleet")
+	}
+	dir := t.TempDir()
+	smallFleet(t, dir, 24)
+	fleet, out := filepath.Join(dir, "fleet"), filepath.Join(dir, "scan")
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out); code != 0 {
+		t.Fatalf("scan: exit %d: %s", code, stderr)
+	}
+	model := filepath.Join(dir, "model.json")
+	if _, stderr, code := runCLI(t, "train", filepath.Join(out, "features"), "--label", "fault", "--trees", "20", "-o", model); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out, "--model", model); code != 0 {
+		t.Fatalf("scan --model: exit %d: %s", code, stderr)
+	}
+	st, err := reports.ReadRecordTable(filepath.Join(out, "scores.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := st.Column("predicted_class")
+	classes := map[any]int{}
+	for _, r := range st.Rows {
+		classes[r[pc]]++
+	}
+	if classes[nil] != 0 || classes["none"] == 0 || classes["outer_race"] == 0 {
+		t.Errorf("predicted classes %v", classes)
+	}
+
+	// A model over a column the scan lacks.
+	b, _ := os.ReadFile(model)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(strings.Replace(string(b), `"kurtosis_pearson"`, `"kurtosis_fisher"`, 1)), 0o644)
+	_, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out, "--model", bad)
+	if code != 1 || !strings.Contains(stderr, "kurtosis_fisher") {
+		t.Errorf("model with an unknown column: exit %d: %s", code, stderr)
+	}
+}
