@@ -34,19 +34,21 @@ type Options struct {
 	// and neighbouring temperatures. Defaults 0.5, 1, 2, 4, 8 h (each
 	// with its square, for losses that grow with load squared); 2, 8,
 	// 24 h; 0.5, 1, 2, 4 h.
-	PowerTausH, AmbientTausH, NeighbourTausH []float64
+	PowerTausH     []float64 `json:"power_taus_h"`
+	AmbientTausH   []float64 `json:"ambient_taus_h"`
+	NeighbourTausH []float64 `json:"neighbour_taus_h"`
 	// Quantile of the steady reference residuals that is the threshold.
 	// Default 0.995.
-	Quantile float64
+	Quantile float64 `json:"quantile"`
 	// SteadyFraction: a row is steady when its power is within this
 	// fraction of the reference's highest power of its 1-hour smoothed
 	// power. Default 0.05.
-	SteadyFraction float64
+	SteadyFraction float64 `json:"steady_fraction"`
 	// OpenRows is the counter value that opens an event: 72 rows (12 hours
 	// net of anomalous rows in normal operation).
-	OpenRows int
+	OpenRows int `json:"open_rows"`
 	// MinEventRows is the shortest event kept: 18 rows (3 hours).
-	MinEventRows int
+	MinEventRows int `json:"min_event_rows"`
 }
 
 func (o Options) withDefaults() Options {
@@ -94,25 +96,27 @@ func neighbours(target scada.Signal) []scada.Signal {
 
 // Model is the fitted normal behaviour of one temperature of one turbine.
 type Model struct {
-	Turbine string
-	Target  scada.Signal
+	Turbine string       `json:"turbine"`
+	Target  scada.Signal `json:"-"`
+	// TargetName is Target's canonical name, as stored in a model file.
+	TargetName string `json:"target"`
 	// Inputs names the regressors in Coef order (after the intercept).
-	Inputs []string
+	Inputs []string `json:"inputs"`
 	// Coef holds the intercept then one coefficient per input, in the
 	// inputs' own units.
-	Coef []float64
+	Coef []float64 `json:"coef"`
 	// Threshold is the residual (measured − predicted, °C) above which a
 	// row is anomalous.
-	Threshold float64
+	Threshold float64 `json:"threshold_degc"`
 	// SteadyKW: a row is steady when its power is within SteadyKW of its
 	// 1-hour smoothed power (Options.SteadyFraction of the reference's
 	// highest power).
-	SteadyKW float64
+	SteadyKW float64 `json:"steady_kw"`
 	// RefRows and RefRMSE describe the fit on the reference period.
-	RefRows int
-	RefRMSE float64
-	From    time.Time // reference period, [From, To)
-	To      time.Time
+	RefRows int       `json:"reference_rows"`
+	RefRMSE float64   `json:"reference_rmse_degc"`
+	From    time.Time `json:"reference_from"` // reference period, [From, To)
+	To      time.Time `json:"reference_to"`
 }
 
 // design builds the regressors of every row of one turbine: NaN where an
@@ -288,7 +292,7 @@ func Fit(t *scada.Table, turbine string, target scada.Signal, flags []powercurve
 	if err := beta.SolveVec(a, b); err != nil {
 		return nil, fmt.Errorf("nbm: %s %s: least squares: %w", turbine, target, err)
 	}
-	m := &Model{Turbine: turbine, Target: target, Inputs: names, Coef: make([]float64, p), From: from, To: to, RefRows: len(use)}
+	m := &Model{Turbine: turbine, Target: target, TargetName: target.String(), Inputs: names, Coef: make([]float64, p), From: from, To: to, RefRows: len(use)}
 	m.Coef[0] = beta.AtVec(0)
 	for j := range names {
 		m.Coef[j+1] = beta.AtVec(j+1) / sd[j]
@@ -330,12 +334,23 @@ func (m *Model) predict(x []float64) float64 {
 }
 
 // Residuals returns, for every row of the model's turbine in t, measured −
-// predicted temperature, NaN where the target or an input is missing.
-func (m *Model) Residuals(t *scada.Table, o Options) []float64 {
+// predicted temperature, NaN where the target or an input is missing. o
+// must be the options the model was fitted with; a table that does not
+// give the model's inputs (a neighbouring temperature missing) is an
+// error.
+func (m *Model) Residuals(t *scada.Table, o Options) ([]float64, error) {
 	o = o.withDefaults()
 	rows := t.Turbine(m.Turbine)
 	yi := t.Col(scada.Column{Signal: m.Target, Stat: scada.Avg})
-	_, x, _ := design(t, rows, m.Target, o)
+	names, x, _ := design(t, rows, m.Target, o)
+	if len(names) != len(m.Inputs) || len(m.Coef) != len(names)+1 {
+		return nil, fmt.Errorf("nbm: %s %s: the table gives %d inputs, the model has %d", m.Turbine, m.TargetName, len(names), len(m.Inputs))
+	}
+	for j, n := range names {
+		if n != m.Inputs[j] {
+			return nil, fmt.Errorf("nbm: %s %s: input %d is %s in the table, %s in the model", m.Turbine, m.TargetName, j+1, n, m.Inputs[j])
+		}
+	}
 	out := make([]float64, len(rows))
 	for k, r := range rows {
 		out[k] = math.NaN()
@@ -343,20 +358,22 @@ func (m *Model) Residuals(t *scada.Table, o Options) []float64 {
 			out[k] = r.Values[yi] - m.predict(x[k])
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Event is a period of abnormal temperature on one turbine.
 type Event struct {
-	Turbine    string
-	Start, End time.Time // first row of the counter's rise, row where it fell back to 0 (or the last row)
-	Opened     time.Time // when the counter reached Options.OpenRows
-	Peak       int       // highest counter value
+	Turbine string    `json:"turbine"`
+	Start   time.Time `json:"start"`  // first row of the counter's rise
+	End     time.Time `json:"end"`    // row where it fell back to 0 (or the last row)
+	Opened  time.Time `json:"opened"` // when the counter reached Options.OpenRows
+	Peak    int       `json:"peak"`   // highest counter value
 	// Signals are the modelled temperatures, most to least anomalous in
-	// the event (by the fraction of its normal-operation rows above
-	// threshold), with that fraction.
-	Signals   []scada.Signal
-	Fractions []float64
+	// the event (by the fraction of its counted rows above threshold),
+	// with that fraction.
+	Signals   []scada.Signal `json:"-"`
+	Names     []string       `json:"signals"`
+	Fractions []float64      `json:"fractions"`
 }
 
 // Events runs the criticality counter of issue 9 over one turbine's rows:
@@ -460,6 +477,7 @@ func describe(rows []scada.Row, models []*Model, residuals [][]float64, ok []boo
 	sort.SliceStable(list, func(a, b int) bool { return list[a].f > list[b].f })
 	for _, x := range list {
 		e.Signals = append(e.Signals, x.s)
+		e.Names = append(e.Names, x.s.String())
 		e.Fractions = append(e.Fractions, x.f)
 	}
 	return e

@@ -76,7 +76,10 @@ func TestFitAndEvents(t *testing.T) {
 	if m.Threshold < 0.6 || m.Threshold > 0.95 {
 		t.Errorf("threshold %.2f °C, want about 0.77", m.Threshold)
 	}
-	r := m.Residuals(tab, o)
+	r, err := m.Residuals(tab, o)
+	if err != nil {
+		t.Fatal(err)
+	}
 	evs := Events(tab, "T1", []*Model{m}, [][]float64{r}, nil, o)
 	if len(evs) != 1 {
 		t.Fatalf("events %+v, want one", evs)
@@ -94,7 +97,11 @@ func TestFitAndEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if evs := Events(clean, "T1", []*Model{m2}, [][]float64{m2.Residuals(clean, o)}, nil, o); len(evs) != 0 {
+	r2, err := m2.Residuals(clean, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := Events(clean, "T1", []*Model{m2}, [][]float64{r2}, nil, o); len(evs) != 0 {
 		t.Errorf("events without a fault: %+v", evs)
 	}
 }

@@ -55,7 +55,10 @@ func TestExact2017(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := m.Residuals(tab, o)
+			r, err := m.Residuals(tab, o)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var sse float64
 			n := 0
 			for k, row := range rows {
@@ -92,7 +95,7 @@ func TestExact2017(t *testing.T) {
 				}
 			}
 			r2 := append([][]float64(nil), resid...)
-			r2[0] = models[0].Residuals(tab, o)
+			r2[0], _ = models[0].Residuals(tab, o)
 			evs := Events(tab, tb, models, r2, flags, o)
 			for k := range rows {
 				rows[k].Values[gb1] = orig[k]
