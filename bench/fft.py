@@ -12,6 +12,11 @@ FFTW. Each tool reports one time per call per round; the table shows the
 median over rounds in milliseconds per call, and ratios peer/windpm
 (> 1 means windpm is faster). --raw keeps every line in Go benchmark
 format for benchstat (benchstat -col /lib FILE).
+
+--step adds the feature step of issue #5 (BenchmarkFeatureStep in
+fft/step_bench_test.go against bench/fft_step_fftw.c: statistics, Welch PSD
+and envelope spectrum of one 256,000-sample capture) to every round, and
+--no-fft leaves the transforms out (the step alone).
 """
 import argparse
 import collections
@@ -24,7 +29,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINE = re.compile(r"^Benchmark(Forward|Inverse)/n=(\d+)/lib=(\w+)(?:-\d+)?\s+(\d+)\s+([\d.]+) ns/op")
+LINE = re.compile(r"^Benchmark(Forward|Inverse|FeatureStep)/n=(\d+)/lib=(\w+)(?:-\d+)?\s+(\d+)\s+([\d.]+) ns/op")
 LIBS = ["windpm", "gonum", "godsp", "numpy", "fftw"]
 
 
@@ -40,6 +45,8 @@ def main():
     ap.add_argument("--sizes", default="", help="comma-separated subset of sizes (default: all)")
     ap.add_argument("--raw", default="", help="write every result line here")
     ap.add_argument("--libs", default="", help="comma-separated subset of " + ",".join(LIBS) + " (default: all)")
+    ap.add_argument("--step", action="store_true", help="also time the feature step (windpm and FFTW)")
+    ap.add_argument("--no-fft", action="store_true", help="leave the transforms out (with --step)")
     args = ap.parse_args()
     libs = args.libs.split(",") if args.libs else list(LIBS)
     if "windpm" not in libs:
@@ -52,6 +59,9 @@ def main():
     if os.path.exists("/usr/include/fftw3.h") and shutil.which("cc"):
         fftw = os.path.join(tmp, "fft_fftw")
         run(["cc", "-O2", "-o", fftw, os.path.join(ROOT, "bench", "fft_fftw.c"), "-lfftw3", "-lm"])
+        step = os.path.join(tmp, "fft_step_fftw")
+        if args.step:
+            run(["cc", "-O2", "-o", step, os.path.join(ROOT, "bench", "fft_step_fftw.c"), "-lfftw3", "-lm"])
     else:
         print("libfftw3-dev not installed: FFTW column left empty", file=sys.stderr)
     env = dict(os.environ, FFTW_WISDOM=os.path.join(tmp, "wisdom"))
@@ -63,15 +73,22 @@ def main():
     for r in range(args.rounds):
         print(f"round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
         go_libs = "(" + "|".join(lib for lib in libs if lib in ("windpm", "gonum", "godsp")) + ")"
-        outs = [run([gobin, "-test.run", "^$", "-test.bench",
-                     f"^Benchmark(Forward|Inverse)$/^n={size_re}$/^lib={go_libs}$",
-                     "-test.benchtime", args.benchtime, "-test.benchmem"], cwd=os.path.join(ROOT, "fft"))]
+        outs = []
+        if args.step:
+            outs.append(run([gobin, "-test.run", "^$", "-test.bench", "^BenchmarkFeatureStep$",
+                             "-test.benchtime", "1s", "-test.benchmem"], cwd=os.path.join(ROOT, "fft")))
+            if fftw and "fftw" in libs:
+                outs.append(run([step, "3"], env=env))
+        if not args.no_fft:
+            outs.append(run([gobin, "-test.run", "^$", "-test.bench",
+                             f"^Benchmark(Forward|Inverse)$/^n={size_re}$/^lib={go_libs}$",
+                             "-test.benchtime", args.benchtime, "-test.benchmem"], cwd=os.path.join(ROOT, "fft")))
         numpy_cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "fft_numpy.py"), "--repeat", "3"]
         if sizes:
             numpy_cmd += ["--sizes", ",".join(sizes)]
-        if "numpy" in libs:
+        if "numpy" in libs and not args.no_fft:
             outs.append(run(numpy_cmd))
-        if fftw and "fftw" in libs:
+        if fftw and "fftw" in libs and not args.no_fft:
             outs.append(run([fftw, "3"] + sizes, env=env))
         for out in outs:
             for line in out.splitlines():
@@ -86,9 +103,11 @@ def main():
 
     present = [lib for lib in LIBS if any(k[2] == lib for k in results)]
     peers = [lib for lib in present if lib != "windpm"]
-    for direction in ["Forward", "Inverse"]:
+    for direction in ["Forward", "Inverse", "FeatureStep"]:
         ns = sorted({k[1] for k in results if k[0] == direction},
                     key=lambda n: (n & (n - 1) != 0, n))
+        if not ns:
+            continue
         print(f"\n{direction} (ms per call, median of {args.rounds} rounds; ratio = peer / windpm)\n")
         head = ["n"] + [f"{lib} ms" for lib in present] + [f"{lib}/windpm" for lib in peers]
         print("| " + " | ".join(head) + " |")
