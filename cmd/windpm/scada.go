@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/datasets/scada"
+	"github.com/windpm/windpm/models/nbm"
 	"github.com/windpm/windpm/models/powercurve"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
@@ -29,10 +32,11 @@ func newSCADACmd() *cobra.Command {
 windpm synth files are recognised; any other export through a mapping
 file), normalises them to one row per turbine and UTC stamp, flags the rows
 (out of range, frozen, downtime, curtailment, icing) and fits each turbine's
-power curve (IEC 61400-12-1 method of bins on density-normalised wind).
-See docs/scada.md.`,
+power curve (IEC 61400-12-1 method of bins on density-normalised wind);
+fit, score and events are the normal-behaviour models of the bearing
+temperatures and their events. See docs/scada.md.`,
 	}
-	cmd.AddCommand(newSCADAIngestCmd(), newSCADAPowerCurveCmd())
+	cmd.AddCommand(newSCADAIngestCmd(), newSCADAPowerCurveCmd(), newSCADAFitCmd(), newSCADAScoreCmd(), newSCADAEventsCmd())
 	return cmd
 }
 
@@ -400,4 +404,351 @@ func writeCurveCSV(w io.Writer, res *powercurve.Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// parseDay reads a date (YYYY-MM-DD, midnight UTC) or an RFC 3339 instant.
+func parseDay(flag, v string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, usageErrorf("--%s %q: want a date YYYY-MM-DD or an RFC 3339 time", flag, v)
+}
+
+// referenceFlags are the reference period of a fit.
+type referenceFlags struct{ from, to string }
+
+func (f *referenceFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.from, "fit-from", "", "start of the reference period (YYYY-MM-DD, UTC, or RFC 3339)")
+	cmd.Flags().StringVar(&f.to, "fit-to", "", "end of the reference period, exclusive")
+}
+
+func (f *referenceFlags) period() (time.Time, time.Time, error) {
+	if f.from == "" || f.to == "" {
+		return time.Time{}, time.Time{}, usageErrorf("--fit-from and --fit-to are required")
+	}
+	from, err := parseDay("fit-from", f.from)
+	if err != nil {
+		return from, from, err
+	}
+	to, err := parseDay("fit-to", f.to)
+	if err != nil {
+		return from, to, err
+	}
+	if !from.Before(to) {
+		return from, to, usageErrorf("--fit-from %s is not before --fit-to %s", f.from, f.to)
+	}
+	return from, to, nil
+}
+
+// loadAnalysed reads the inputs and flags their rows.
+func loadAnalysed(args []string, so scada.Options, po powercurve.Options) (*scada.Table, *powercurve.Result, error) {
+	tab, _, err := scada.Load(args, so)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(tab.Rows) == 0 {
+		return nil, nil, fmt.Errorf("no SCADA rows in %s", strings.Join(args, " "))
+	}
+	res, err := powercurve.Analyse(tab, po)
+	return tab, res, err
+}
+
+// fitModels fits the bearing-temperature models and names what it skipped
+// on stderr.
+func fitModels(cmd *cobra.Command, tab *scada.Table, res *powercurve.Result, rf *referenceFlags) (*nbm.ModelSet, error) {
+	from, to, err := rf.period()
+	if err != nil {
+		return nil, err
+	}
+	var targets []scada.Signal
+	for _, s := range nbm.Targets {
+		if tab.Col(scada.Column{Signal: s, Stat: scada.Avg}) >= 0 {
+			targets = append(targets, s)
+		}
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("the data has none of the modelled temperatures (gearbox and generator bearings)")
+	}
+	set, skipped, err := nbm.FitSet(tab, res.Rows, res.Options, targets, from, to, nbm.Options{})
+	for _, e := range skipped {
+		fmt.Fprintf(cmd.ErrOrStderr(), "windpm: not fitted: %v\n", e)
+	}
+	return set, err
+}
+
+func newSCADAFitCmd() *cobra.Command {
+	var (
+		af  scadaAnalysisFlags
+		rf  referenceFlags
+		out string
+	)
+	cmd := &cobra.Command{
+		Use:   "fit INPUT... --fit-from DATE --fit-to DATE -o models.json",
+		Short: "Fit normal-behaviour models of the bearing temperatures on a reference period",
+		Long: `fit fits, per turbine, models of the gearbox and generator bearing
+temperatures (gearbox_bearing1/2, generator_bearing1/2) on the reference
+period's normal operation (producing, no quality flag): least squares on
+power, wind, ambient and hub temperature, rotor speed, power and ambient
+smoothed at several time constants and the neighbouring temperatures of
+the same machine, never the target's own history. Each model's threshold is
+the 99.5th percentile of its residual on the period's steady operation.
+INPUT is a scada table (.parquet) or SCADA exports. The model file is JSON
+(models/nbm ModelSet); a target missing from the data is named on stderr
+and skipped.`,
+		Example: `  windpm scada fit scada.parquet --fit-from 2017-08-09 --fit-to 2017-10-01 -o models.json`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErrorf("scada fit: -o models.json is required")
+			}
+			if _, _, err := rf.period(); err != nil {
+				return err
+			}
+			so, po, err := af.options(cmd)
+			if err != nil {
+				return err
+			}
+			tab, res, err := loadAnalysed(args, so, po)
+			if err != nil {
+				return err
+			}
+			set, err := fitModels(cmd, tab, res, &rf)
+			if err != nil {
+				return err
+			}
+			if err := atomicfile.Write(out, func(w io.Writer) error {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(set)
+			}); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, m := range set.Models {
+				fmt.Fprintf(w, "%s %s: %d reference rows, RMSE %.2f degC, threshold %.2f degC\n", m.Turbine, m.TargetName, m.RefRows, m.RefRMSE, m.Threshold)
+			}
+			_, err = fmt.Fprintf(w, "wrote %d models to %s\n", len(set.Models), out)
+			return err
+		},
+	}
+	af.register(cmd)
+	rf.register(cmd)
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the model file to write (JSON)")
+	return cmd
+}
+
+// readModelSet reads a model file.
+func readModelSet(path string) (*nbm.ModelSet, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	set, err := nbm.ParseModelSet(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return set, nil
+}
+
+// scoreJSON is one model's line of `scada score --json`.
+type scoreJSON struct {
+	Turbine   string  `json:"turbine"`
+	Target    string  `json:"target"`
+	Rows      int     `json:"rows"`
+	RMSE      float64 `json:"rmse_degc"`
+	Threshold float64 `json:"threshold_degc"`
+	Above     float64 `json:"fraction_above_threshold"`
+}
+
+func newSCADAScoreCmd() *cobra.Command {
+	var (
+		af       scadaAnalysisFlags
+		model    string
+		from, to string
+		asJSON   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "score INPUT... --model models.json [--from DATE] [--to DATE]",
+		Short: "Residuals of the temperature models: RMSE and share above threshold per model",
+		Long: `score applies a model file from 'windpm scada fit' to SCADA (a scada table
+or exports) and prints, per turbine and temperature, over the normal
+operation (producing, no quality flag) of [--from, --to): the rows scored,
+the residual RMSE, the threshold and the fraction of rows above it. --json
+prints the same as an array of {turbine, target, rows, rmse_degc,
+threshold_degc, fraction_above_threshold}.`,
+		Example: `  windpm scada score scada.parquet --model models.json --from 2017-10-01`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if model == "" {
+				return usageErrorf("scada score: --model models.json is required")
+			}
+			var lo, hi time.Time
+			var err error
+			if from != "" {
+				if lo, err = parseDay("from", from); err != nil {
+					return err
+				}
+			}
+			if to != "" {
+				if hi, err = parseDay("to", to); err != nil {
+					return err
+				}
+			}
+			so, _, err := af.options(cmd)
+			if err != nil {
+				return err
+			}
+			set, err := readModelSet(model)
+			if err != nil {
+				return err
+			}
+			tab, res, err := loadAnalysed(args, so, set.PowerCurve)
+			if err != nil {
+				return err
+			}
+			results, err := set.Score(tab, res.Rows)
+			if err != nil {
+				return err
+			}
+			pw := tab.Col(scada.Column{Signal: scada.ActivePower, Stat: scada.Avg})
+			var lines []scoreJSON
+			lo0 := 0
+			for _, tb := range tab.Turbines() {
+				rows := tab.Turbine(tb)
+				for _, tr := range results {
+					if tr.Turbine != tb {
+						continue
+					}
+					for i, m := range tr.Models {
+						l := scoreJSON{Turbine: tb, Target: m.TargetName, Threshold: m.Threshold}
+						var sse float64
+						above := 0
+						for k, r := range rows {
+							v := tr.Residuals[i][k]
+							if math.IsNaN(v) || res.Rows[lo0+k].Flags != 0 || !(r.Values[pw] > 0) ||
+								(!lo.IsZero() && r.Time.Before(lo)) || (!hi.IsZero() && !r.Time.Before(hi)) {
+								continue
+							}
+							l.Rows++
+							sse += v * v
+							if v > m.Threshold {
+								above++
+							}
+						}
+						if l.Rows > 0 {
+							l.RMSE = math.Sqrt(sse / float64(l.Rows))
+							l.Above = float64(above) / float64(l.Rows)
+						}
+						lines = append(lines, l)
+					}
+				}
+				lo0 += len(rows)
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(lines)
+			}
+			for _, l := range lines {
+				fmt.Fprintf(w, "%s %s: %d rows, RMSE %.2f degC, threshold %.2f degC, %.1f %% above\n", l.Turbine, l.Target, l.Rows, l.RMSE, l.Threshold, 100*l.Above)
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&model, "model", "", "model file from 'windpm scada fit'")
+	fl.StringVar(&from, "from", "", "score rows from this date (YYYY-MM-DD UTC or RFC 3339)")
+	fl.StringVar(&to, "to", "", "score rows before this date")
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newSCADAEventsCmd() *cobra.Command {
+	var (
+		af     scadaAnalysisFlags
+		rf     referenceFlags
+		model  string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "events INPUT... (--model models.json | --fit-from DATE --fit-to DATE)",
+		Short: "Abnormal-temperature events from the criticality counter",
+		Long: `events scores SCADA with the bearing-temperature models (a model file, or
+models fitted on the spot on --fit-from/--fit-to) and runs the criticality
+counter per turbine: on steady normal operation +1 when any model's
+residual is above its threshold, -1 otherwise (not below 0); an event opens
+at 12 hours net (72 rows), began where the counter last left 0 and ends
+where it returns to 0. Each event names its temperatures, most anomalous
+first, with the fraction of counted rows above threshold. --json prints an
+array of {turbine, start, end, opened, peak, signals, fractions}.`,
+		Example: `  windpm scada events scada.parquet --model models.json
+  windpm scada events exports/ --fit-from 2017-08-09 --fit-to 2017-10-01 --json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fitting := rf.from != "" || rf.to != ""
+			if (model == "") == !fitting {
+				return usageErrorf("scada events: give --model or --fit-from and --fit-to")
+			}
+			if fitting {
+				if _, _, err := rf.period(); err != nil {
+					return err
+				}
+			}
+			so, po, err := af.options(cmd)
+			if err != nil {
+				return err
+			}
+			var set *nbm.ModelSet
+			if model != "" {
+				if set, err = readModelSet(model); err != nil {
+					return err
+				}
+				po = set.PowerCurve
+			}
+			tab, res, err := loadAnalysed(args, so, po)
+			if err != nil {
+				return err
+			}
+			if set == nil {
+				if set, err = fitModels(cmd, tab, res, &rf); err != nil {
+					return err
+				}
+			}
+			results, err := set.Score(tab, res.Rows)
+			if err != nil {
+				return err
+			}
+			events := []nbm.Event{}
+			for _, tr := range results {
+				events = append(events, tr.Events...)
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(events)
+			}
+			for _, e := range events {
+				var sig []string
+				for i, n := range e.Names {
+					sig = append(sig, fmt.Sprintf("%s %.0f%%", n, 100*e.Fractions[i]))
+				}
+				fmt.Fprintf(w, "%s %s -> %s (%.1f h, opened %s): %s\n", e.Turbine, e.Start.Format(time.RFC3339), e.End.Format(time.RFC3339),
+					e.End.Sub(e.Start).Hours(), e.Opened.Format(time.RFC3339), strings.Join(sig, ", "))
+			}
+			_, err = fmt.Fprintf(w, "%d events\n", len(events))
+			return err
+		},
+	}
+	af.register(cmd)
+	rf.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&model, "model", "", "model file from 'windpm scada fit'")
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }

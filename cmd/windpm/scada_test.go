@@ -241,3 +241,82 @@ conn.closeSync();`
 	}
 	return rows
 }
+
+// TestSCADAFitScoreEvents: on a synthetic fleet whose WT01 gearbox bearing
+// develops a fault from day 6 (synth's default), models fitted on days 0–4
+// give one event, on WT01, after the fault start, led by the gearbox
+// bearing temperature, and none on WT02; fit, score and events agree with
+// events fitting on the spot.
+func TestSCADAFitScoreEvents(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Turbines, cfg.Days, cfg.CaptureSeconds = 2, 12, 0.05
+	cfg.Faults = synth.DefaultFaults(cfg.Turbines, cfg.Days)
+	truth, err := synth.Generate(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "scada")
+	models := filepath.Join(dir, "models.json")
+	stdout, stderr, code := runCLI(t, "scada", "fit", in, "--fit-from", "2025-03-01", "--fit-to", "2025-03-05", "-o", models)
+	if code != 0 || !strings.Contains(stdout, "wrote 4 models") || stderr != "" {
+		t.Fatalf("fit: exit %d: %s %s", code, stdout, stderr)
+	}
+	stdout, stderr, code = runCLI(t, "scada", "score", in, "--model", models, "--from", "2025-03-05", "--json")
+	var scores []struct {
+		Turbine, Target string
+		Rows            int
+		Above           float64 `json:"fraction_above_threshold"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &scores) != nil || len(scores) != 4 {
+		t.Fatalf("score: exit %d: %s %s", code, stdout, stderr)
+	}
+	for _, s := range scores {
+		hot := s.Turbine == "WT01" && s.Target == "gearbox_bearing1_temperature"
+		if s.Rows == 0 || hot != (s.Above > 0.3) {
+			t.Errorf("score %+v", s)
+		}
+	}
+	var fault time.Time
+	for _, f := range truth.Faults {
+		if f.Turbine == "WT01" {
+			fault = f.StartTime
+		}
+	}
+	for _, args := range [][]string{{"--model", models}, {"--fit-from", "2025-03-01", "--fit-to", "2025-03-05"}} {
+		stdout, stderr, code = runCLI(t, append([]string{"scada", "events", in, "--json"}, args...)...)
+		var events []struct {
+			Turbine string
+			Start   time.Time
+			Signals []string
+		}
+		if code != 0 || json.Unmarshal([]byte(stdout), &events) != nil {
+			t.Fatalf("events %v: exit %d: %s %s", args, code, stdout, stderr)
+		}
+		if len(events) != 1 || events[0].Turbine != "WT01" || events[0].Start.Before(fault) || events[0].Signals[0] != "gearbox_bearing1_temperature" {
+			t.Errorf("events %v: %+v (fault from %v)", args, events, fault)
+		}
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"version":9}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"scada", "events", in}, 2, "give --model or --fit-from"},
+		{[]string{"scada", "events", in, "--model", models, "--fit-from", "2025-03-01", "--fit-to", "2025-03-05"}, 2, "give --model or"},
+		{[]string{"scada", "fit", in, "--fit-from", "2025-03-05", "--fit-to", "2025-03-01", "-o", models}, 2, "not before"},
+		{[]string{"scada", "fit", in, "--fit-from", "March", "--fit-to", "2025-03-01", "-o", models}, 2, "--fit-from"},
+		{[]string{"scada", "fit", in, "--fit-from", "2025-03-01", "--fit-to", "2025-03-05"}, 2, "-o models.json"},
+		{[]string{"scada", "score", in, "--model", bad}, 1, "bad.json: model file: version 9"},
+		{[]string{"scada", "fit", in, "--fit-from", "2030-01-01", "--fit-to", "2030-02-01", "-o", models}, 1, "no model could be fitted"},
+	} {
+		_, stderr, code := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("windpm %s: exit %d, stderr %q; want %d and %q", strings.Join(c.args, " "), code, stderr, c.code, c.want)
+		}
+	}
+}

@@ -143,19 +143,30 @@ func design(t *scada.Table, rows []scada.Row, target scada.Signal, o Options) ([
 		names = append(names, name)
 		cols = append(cols, v)
 	}
+	// An input whose column the table lacks is left out (Residuals checks
+	// that a table gives the model's inputs).
+	has := func(s scada.Signal) bool { return t.Col(scada.Column{Signal: s, Stat: scada.Avg}) >= 0 }
 	power := col(scada.ActivePower)
 	ambient := col(scada.AmbientTemperature)
 	add("active_power_avg", power)
-	add("wind_speed_avg", col(scada.WindSpeed))
-	add("ambient_temperature_avg", ambient)
-	add("hub_temperature_avg", col(scada.HubTemperature))
-	rs := col(scada.RotorSpeed)
-	for k, v := range rs {
-		if math.IsNaN(v) {
-			rs[k] = 0 // the re-export leaves rotor speed empty at standstill
-		}
+	if has(scada.WindSpeed) {
+		add("wind_speed_avg", col(scada.WindSpeed))
 	}
-	add("rotor_speed_avg", rs)
+	if has(scada.AmbientTemperature) {
+		add("ambient_temperature_avg", ambient)
+	}
+	if has(scada.HubTemperature) {
+		add("hub_temperature_avg", col(scada.HubTemperature))
+	}
+	if has(scada.RotorSpeed) {
+		rs := col(scada.RotorSpeed)
+		for k, v := range rs {
+			if math.IsNaN(v) {
+				rs[k] = 0 // the re-export leaves rotor speed empty at standstill
+			}
+		}
+		add("rotor_speed_avg", rs)
+	}
 	for _, tau := range o.PowerTausH {
 		e := EWMA(power, times, tau)
 		add(fmt.Sprintf("active_power_ewma_%gh", tau), e)
@@ -166,10 +177,12 @@ func design(t *scada.Table, rows []scada.Row, target scada.Signal, o Options) ([
 		add(fmt.Sprintf("active_power_ewma_%gh_squared", tau), sq)
 	}
 	for _, tau := range o.AmbientTausH {
-		add(fmt.Sprintf("ambient_temperature_ewma_%gh", tau), EWMA(ambient, times, tau))
+		if has(scada.AmbientTemperature) {
+			add(fmt.Sprintf("ambient_temperature_ewma_%gh", tau), EWMA(ambient, times, tau))
+		}
 	}
 	for _, s := range neighbours(target) {
-		if s == target || t.Col(scada.Column{Signal: s, Stat: scada.Avg}) < 0 {
+		if s == target || !has(s) {
 			continue
 		}
 		v := col(s)
