@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -51,12 +52,29 @@ func trendSVG(t Trend) (string, error) {
 		return "", fmt.Errorf("trend %q: %d times and %d values", t.Indicator, len(t.Times), len(t.Values))
 	}
 	xs := make([]float64, len(t.Times))
+	ys := t.Values
+	for i, tm := range t.Times {
+		xs[i] = unixSeconds(tm)
+	}
+	if !sort.Float64sAreSorted(xs) {
+		// The line joins points in time order whatever order they came in
+		// (a stable sort keeps equal times as given).
+		idx := make([]int, len(xs))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return xs[idx[a]] < xs[idx[b]] })
+		sx, sy := make([]float64, len(xs)), make([]float64, len(xs))
+		for i, j := range idx {
+			sx[i], sy[i] = xs[j], ys[j]
+		}
+		xs, ys = sx, sy
+	}
 	finite := 0
 	xMin, xMax := math.Inf(1), math.Inf(-1)
 	yMin, yMax := math.Inf(1), math.Inf(-1)
-	for i, tm := range t.Times {
-		xs[i] = unixSeconds(tm)
-		if v := t.Values[i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+	for i := range xs {
+		if v := ys[i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
 			finite++
 			xMin, xMax = math.Min(xMin, xs[i]), math.Max(xMax, xs[i])
 			yMin, yMax = math.Min(yMin, v), math.Max(yMax, v)
@@ -100,7 +118,7 @@ func trendSVG(t Trend) (string, error) {
 	p.X.Tick.Marker = timeTicks{}
 	p.Add(plotter.NewGrid())
 
-	for _, seg := range finiteRuns(xs, t.Values, maxTrendPoints) {
+	for _, seg := range finiteRuns(xs, ys, maxTrendPoints) {
 		if len(seg) == 1 {
 			sc, err := plotter.NewScatter(seg)
 			if err != nil {

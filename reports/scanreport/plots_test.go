@@ -133,6 +133,15 @@ func TestTrendSVG(t *testing.T) {
 	if !strings.Contains(svg, "kurtosis") || !strings.Contains(svg, "stroke:#C62828") {
 		t.Error("no title or no alarm threshold line")
 	}
+	// The same points in another order draw the same figure.
+	rev := Trend{Indicator: tr.Indicator, Baseline: tr.Baseline, Thresholds: tr.Thresholds}
+	for i := len(tr.Times) - 1; i >= 0; i-- {
+		rev.Times = append(rev.Times, tr.Times[i])
+		rev.Values = append(rev.Values, tr.Values[i])
+	}
+	if svg2, err := trendSVG(rev); err != nil || svg2 != svg {
+		t.Errorf("a trend given newest first draws differently (%v)", err)
+	}
 	// No finite value: nothing to draw, no error.
 	if svg, err := trendSVG(Trend{Times: tr.Times[:1], Values: []float64{math.NaN()}}); svg != "" || err != nil {
 		t.Errorf("all-NaN trend: %q, %v", svg, err)

@@ -123,7 +123,8 @@ type Line struct {
 // baseline, thresholds and markers.
 type Trend struct {
 	Indicator, Unit string
-	Times           []time.Time
+	// Times are the capture times; the line joins them in time order.
+	Times []time.Time
 	// Values has one entry per time; NaN is a missing point (a gap in the
 	// line).
 	Values []float64
