@@ -67,6 +67,12 @@ func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)
 //go:noescape
 func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int)
 
+// radix42AVX2 runs a radix-4 pass (4, m, s) with twiddles twa and the
+// radix-2 pass (2, m/2, 4s) with twb in one sweep (even s and m).
+//
+//go:noescape
+func radix42AVX2(y, x, twa, twb []complex128, m, s int)
+
 // radix2AVX2 is radix2 for an even stride s.
 //
 //go:noescape

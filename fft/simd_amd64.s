@@ -575,3 +575,108 @@ q44:
 	JNZ  p44
 	VZEROUPPER
 	RET
+
+// func radix42AVX2(y, x, twa, twb []complex128, m, s int)
+//
+// A radix-4 pass (4, m, s) with twiddles twa followed by the radix-2 pass
+// (2, m/2, 4s) with twiddles twb in one sweep (even s, even m): for each
+// block p' < m/2 and pair of q, two radix-4 butterflies of the first pass
+// (its blocks p' and p' + m/2) feed four radix-2 butterflies of the
+// second, all in registers.
+TEXT ·radix42AVX2(SB), NOSPLIT, $0-112
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twa_base+48(FP), R10
+	MOVQ twb_base+72(FP), DX
+	MOVQ m+96(FP), CX
+	MOVQ s+104(FP), R11
+	VMOVUPD negim<>(SB), Y15
+	SHLQ $4, R11            // S = 16·s
+	MOVQ CX, R8
+	IMULQ R11, R8
+	SHRQ $1, R8             // Q = 16·s·m/2
+	LEAQ (R8)(R8*2), R9
+	SHLQ $1, R9             // 6·Q
+	LEAQ (CX)(CX*2), R12
+	SHLQ $3, R12            // 24·m: twa bytes from block p to p + m/2
+	LEAQ 0(R11*8), R13
+	SUBQ R11, R13           // 7·S
+	SHRQ $1, CX
+
+p42:
+	MOVQ s+104(FP), AX
+	SHRQ $1, AX
+
+q42:
+	// First pass, block p'.
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*2), Y1
+	VMOVUPD (SI)(R8*4), Y2
+	VMOVUPD (SI)(R9*1), Y3
+	BFLY4
+	VMOVAPD Y0, Y10
+	VBROADCASTSD 0(R10), Y8
+	VBROADCASTSD 8(R10), Y9
+	CMUL(Y1, Y8, Y9, Y11)
+	VBROADCASTSD 16(R10), Y8
+	VBROADCASTSD 24(R10), Y9
+	CMUL(Y2, Y8, Y9, Y12)
+	VBROADCASTSD 32(R10), Y8
+	VBROADCASTSD 40(R10), Y9
+	CMUL(Y3, Y8, Y9, Y13)
+	// First pass, block p' + m/2.
+	MOVQ SI, BX
+	ADDQ R8, BX
+	VMOVUPD (BX), Y0
+	VMOVUPD (BX)(R8*2), Y1
+	VMOVUPD (BX)(R8*4), Y2
+	VMOVUPD (BX)(R9*1), Y3
+	BFLY4
+	VBROADCASTSD 0(R10)(R12*1), Y8
+	VBROADCASTSD 8(R10)(R12*1), Y9
+	CMUL(Y1, Y8, Y9, Y4)
+	VBROADCASTSD 16(R10)(R12*1), Y8
+	VBROADCASTSD 24(R10)(R12*1), Y9
+	CMUL(Y2, Y8, Y9, Y5)
+	VBROADCASTSD 32(R10)(R12*1), Y8
+	VBROADCASTSD 40(R10)(R12*1), Y9
+	CMUL(Y3, Y8, Y9, Y6)
+	// Second pass: (Y10, Y0), (Y11, Y4), (Y12, Y5), (Y13, Y6).
+	VBROADCASTSD 0(DX), Y8
+	VBROADCASTSD 8(DX), Y9
+	MOVQ DI, BX
+	VADDPD  Y0, Y10, Y7
+	VSUBPD  Y0, Y10, Y14
+	VMOVUPD Y7, (BX)
+	CMUL(Y14, Y8, Y9, Y7)
+	VMOVUPD Y7, (BX)(R11*4)
+	ADDQ R11, BX
+	VADDPD  Y4, Y11, Y7
+	VSUBPD  Y4, Y11, Y14
+	VMOVUPD Y7, (BX)
+	CMUL(Y14, Y8, Y9, Y7)
+	VMOVUPD Y7, (BX)(R11*4)
+	ADDQ R11, BX
+	VADDPD  Y5, Y12, Y7
+	VSUBPD  Y5, Y12, Y14
+	VMOVUPD Y7, (BX)
+	CMUL(Y14, Y8, Y9, Y7)
+	VMOVUPD Y7, (BX)(R11*4)
+	ADDQ R11, BX
+	VADDPD  Y6, Y13, Y7
+	VSUBPD  Y6, Y13, Y14
+	VMOVUPD Y7, (BX)
+	CMUL(Y14, Y8, Y9, Y7)
+	VMOVUPD Y7, (BX)(R11*4)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  q42
+
+	ADDQ R13, DI            // DI moved S in the q loop; a block is 8·S
+	ADDQ $48, R10
+	ADDQ $16, DX
+	DECQ CX
+	JNZ  p42
+	VZEROUPPER
+	RET

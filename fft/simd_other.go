@@ -24,6 +24,10 @@ func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int) {
 	panic("fft: no SIMD kernels")
 }
 
+func radix42AVX2(y, x, twa, twb []complex128, m, s int) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }

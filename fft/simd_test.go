@@ -78,7 +78,16 @@ func TestSIMDKernelsSelected(t *testing.T) {
 					n, i, st.r, st.s, got, haveSIMD)
 			}
 		}
+		// Two passes per sweep (radix44AVX2, radix42AVX2) wherever
+		// possible: every length here but 720 (half length 4·2·3·3·5)
+		// has such a pair.
+		if ns, np := len(p.cp.stages), len(p.cp.passes); n != 720 && haveSIMD != (np < ns) {
+			t.Errorf("n=%d: default plan has %d sweeps for %d passes (haveSIMD = %v)", n, np, ns, haveSIMD)
+		}
 		q := newPlan(n, false)
+		if ns, np := len(q.cp.stages), len(q.cp.passes); np != ns {
+			t.Errorf("n=%d: pure-Go plan has %d sweeps for %d passes", n, np, ns)
+		}
 		for i := range q.cp.stages {
 			if k := q.cp.stages[i].kernel(); k != kernelGo {
 				t.Errorf("n=%d: pure-Go plan, pass %d uses kernel %d", n, i, k)
