@@ -190,6 +190,14 @@ func checkStructure(t *testing.T, doc *html.Node, r *Report) {
 			t.Errorf("no single element with id %q", id)
 		}
 	}
+	ids := map[string]bool{}
+	for _, n := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "id"); return ok }) {
+		id, _ := attr(n, "id")
+		if ids[id] {
+			t.Errorf("id %q used twice", id)
+		}
+		ids[id] = true
+	}
 	// Every fragment link lands; nothing is loaded from outside; no script.
 	for _, a := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "href"); return ok }) {
 		href, _ := attr(a, "href")
