@@ -37,8 +37,9 @@ func FitSet(t *scada.Table, flags []powercurve.RowResult, pc powercurve.Options,
 	lo := 0
 	for _, tb := range t.Turbines() {
 		n := len(t.Turbine(tb))
+		cache := designCache{}
 		for _, target := range targets {
-			m, err := Fit(t, tb, target, flags[lo:lo+n], from, to, o)
+			m, err := fit(t, tb, target, flags[lo:lo+n], from, to, o, cache)
 			if err != nil {
 				skipped = append(skipped, err)
 				continue
@@ -70,11 +71,13 @@ func (s *ModelSet) Score(t *scada.Table, flags []powercurve.RowResult) ([]Turbin
 	for _, tb := range t.Turbines() {
 		n := len(t.Turbine(tb))
 		tr := TurbineResult{Turbine: tb}
+		cache := designCache{}
+		o := s.Options.withDefaults()
 		for _, m := range s.Models {
 			if m.Turbine != tb {
 				continue
 			}
-			r, err := m.Residuals(t, s.Options)
+			r, err := m.residuals(t, o, cache)
 			if err != nil {
 				return nil, err
 			}

@@ -209,6 +209,7 @@ func EWMA(x []float64, times []time.Time, tauH float64) []float64 {
 	out := make([]float64, len(x))
 	s := math.NaN()
 	var prev time.Time
+	lastDt, alpha := time.Duration(-1), 0.0
 	for k, v := range x {
 		if math.IsNaN(v) {
 			out[k] = s
@@ -217,8 +218,11 @@ func EWMA(x []float64, times []time.Time, tauH float64) []float64 {
 		if math.IsNaN(s) {
 			s = v
 		} else {
-			dt := times[k].Sub(prev).Hours()
-			s += (1 - math.Exp(-dt/tauH)) * (v - s)
+			// Steps repeat (10 minutes): compute the weight once per step.
+			if dt := times[k].Sub(prev); dt != lastDt {
+				lastDt, alpha = dt, 1-math.Exp(-dt.Hours()/tauH)
+			}
+			s += alpha * (v - s)
 		}
 		prev = times[k]
 		out[k] = s
@@ -241,7 +245,38 @@ func normal(rows []scada.Row, flags []powercurve.RowResult, pcol int) []bool {
 // for this turbine, or nil to use every producing row) with every input
 // present. It needs at least 10 rows per coefficient.
 func Fit(t *scada.Table, turbine string, target scada.Signal, flags []powercurve.RowResult, from, to time.Time, o Options) (*Model, error) {
-	o = o.withDefaults()
+	return fit(t, turbine, target, flags, from, to, o.withDefaults(), nil)
+}
+
+// designCache holds the regressors of one turbine per neighbour group, so
+// that targets sharing inputs (the two gearbox bearings) build them once.
+type designCache map[string]*designRows
+
+type designRows struct {
+	names []string
+	x     [][]float64
+	p1h   []float64
+}
+
+func (c designCache) get(t *scada.Table, rows []scada.Row, target scada.Signal, o Options) *designRows {
+	key := ""
+	for _, s := range neighbours(target) {
+		if s != target {
+			key += s.String() + ","
+		}
+	}
+	if d, ok := c[key]; ok && c != nil {
+		return d
+	}
+	names, x, p1h := design(t, rows, target, o)
+	d := &designRows{names, x, p1h}
+	if c != nil {
+		c[key] = d
+	}
+	return d
+}
+
+func fit(t *scada.Table, turbine string, target scada.Signal, flags []powercurve.RowResult, from, to time.Time, o Options, cache designCache) (*Model, error) {
 	rows := t.Turbine(turbine)
 	yi := t.Col(scada.Column{Signal: target, Stat: scada.Avg})
 	pi := t.Col(scada.Column{Signal: scada.ActivePower, Stat: scada.Avg})
@@ -251,7 +286,8 @@ func Fit(t *scada.Table, turbine string, target scada.Signal, flags []powercurve
 	if flags != nil && len(flags) != len(rows) {
 		panic("nbm: Fit: flags do not match the turbine's rows")
 	}
-	names, x, p1h := design(t, rows, target, o)
+	d := cache.get(t, rows, target, o)
+	names, x, p1h := d.names, d.x, d.p1h
 	ok := normal(rows, flags, pi)
 	var use []int
 	peak := 0.0
@@ -352,10 +388,14 @@ func (m *Model) predict(x []float64) float64 {
 // give the model's inputs (a neighbouring temperature missing) is an
 // error.
 func (m *Model) Residuals(t *scada.Table, o Options) ([]float64, error) {
-	o = o.withDefaults()
+	return m.residuals(t, o.withDefaults(), nil)
+}
+
+func (m *Model) residuals(t *scada.Table, o Options, cache designCache) ([]float64, error) {
 	rows := t.Turbine(m.Turbine)
 	yi := t.Col(scada.Column{Signal: m.Target, Stat: scada.Avg})
-	names, x, _ := design(t, rows, m.Target, o)
+	d := cache.get(t, rows, m.Target, o)
+	names, x := d.names, d.x
 	if len(names) != len(m.Inputs) || len(m.Coef) != len(names)+1 {
 		return nil, fmt.Errorf("nbm: %s %s: the table gives %d inputs, the model has %d", m.Turbine, m.TargetName, len(names), len(m.Inputs))
 	}
