@@ -213,7 +213,7 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 			return err
 		}
 	}
-	res, err := classifier.CrossValidate(d, s, opts)
+	res, err := classifier.CrossValidate(cmd.Context(), d, s, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}
@@ -232,7 +232,7 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 	slices.SortStableFunc(ev.Importance, func(a, b featureImportance) int { return cmp.Compare(b.Drop, a.Drop) })
 	saved := ""
 	if o.out != "" {
-		m, err := classifier.Fit(d, nil, opts)
+		m, err := classifier.Fit(cmd.Context(), d, nil, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}

@@ -168,7 +168,7 @@ func runTrain(cmd *cobra.Command, table string, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := classifier.Fit(d, nil, opts)
+	m, err := classifier.Fit(cmd.Context(), d, nil, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}

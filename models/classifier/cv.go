@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"context"
 	"fmt"
 	"slices"
 )
@@ -39,8 +40,8 @@ type CVResult struct {
 // predicts the rows inside, so that every row gets an out-of-fold
 // prediction. Imputation and standardisation are fitted on the training
 // rows of each fold only. A class absent from a fold's training rows gets
-// probability 0 on its test rows.
-func CrossValidate(d *Dataset, s *Split, o Options) (*CVResult, error) {
+// probability 0 on its test rows. It stops when ctx is done.
+func CrossValidate(ctx context.Context, d *Dataset, s *Split, o Options) (*CVResult, error) {
 	var classes []string
 	for i, l := range d.Labels {
 		if l == "" {
@@ -60,6 +61,9 @@ func CrossValidate(d *Dataset, s *Split, o Options) (*CVResult, error) {
 		res.Y[i] = classOf[l]
 	}
 	for f, name := range s.Names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var train, test []int
 		for i, fi := range s.Fold {
 			switch {
@@ -72,7 +76,7 @@ func CrossValidate(d *Dataset, s *Split, o Options) (*CVResult, error) {
 		if len(test) == 0 {
 			return nil, fmt.Errorf("fold %s has no rows", name)
 		}
-		m, err := Fit(d, train, o)
+		m, err := Fit(ctx, d, train, o)
 		if err != nil {
 			return nil, fmt.Errorf("fold %s: %w", name, err)
 		}

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -109,8 +110,9 @@ type Model struct {
 }
 
 // Fit trains a model on the rows of d (all rows with a label; rows lists
-// them, nil for all). Classes are the distinct labels, sorted.
-func Fit(d *Dataset, rows []int, o Options) (*Model, error) {
+// them, nil for all). Classes are the distinct labels, sorted. A forest
+// stops between trees when ctx is done.
+func Fit(ctx context.Context, d *Dataset, rows []int, o Options) (*Model, error) {
 	if rows == nil {
 		rows = make([]int, len(d.X))
 		for i := range rows {
@@ -192,7 +194,7 @@ func Fit(d *Dataset, rows []int, o Options) (*Model, error) {
 	}
 	switch o.Kind {
 	case KindForest:
-		m.Forest, err = forest.Train(x, y, len(classes), forest.Options{
+		m.Forest, err = forest.Train(ctx, x, y, len(classes), forest.Options{
 			Trees: o.Trees, MaxFeatures: o.MaxFeatures, MinSamplesLeaf: o.MinSamplesLeaf, MaxDepth: o.MaxDepth,
 			ClassWeight: weights, Seed: o.Seed, Jobs: o.Jobs})
 	case KindLogReg:

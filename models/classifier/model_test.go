@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -53,7 +54,7 @@ func fitTable(t *testing.T, tab *reports.FeatureTable, o Options) (*Dataset, *Mo
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Fit(d, nil, o)
+	m, err := Fit(context.Background(), d, nil, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +163,14 @@ func TestFitErrors(t *testing.T) {
 	tab := testTable(10, 5)
 	idx, _, _ := SelectFeatures(tab, nil)
 	d, _ := NewDataset(tab, idx, "fault")
-	if _, err := Fit(d, []int{0, 1, 2}, Options{Kind: KindForest}); err == nil || !strings.Contains(err.Error(), "one class") {
+	if _, err := Fit(context.Background(), d, []int{0, 1, 2}, Options{Kind: KindForest}); err == nil || !strings.Contains(err.Error(), "one class") {
 		t.Errorf("one class: %v", err)
 	}
-	if _, err := Fit(d, nil, Options{Kind: "svm"}); err == nil {
+	if _, err := Fit(context.Background(), d, nil, Options{Kind: "svm"}); err == nil {
 		t.Error("kind svm: no error")
 	}
 	d.Units[5] = "mm/s"
-	if _, err := Fit(d, nil, Options{Kind: KindForest}); err == nil || !strings.Contains(err.Error(), "mix signal units") {
+	if _, err := Fit(context.Background(), d, nil, Options{Kind: KindForest}); err == nil || !strings.Contains(err.Error(), "mix signal units") {
 		t.Errorf("mixed units: %v", err)
 	}
 	if _, _, err := SelectFeatures(tab, []string{"nope*"}); err == nil {
@@ -200,7 +201,7 @@ func TestCrossValidate(t *testing.T) {
 		t.Fatalf("leaks %v", l)
 	}
 	for _, kind := range []string{KindForest, KindLogReg} {
-		r, err := CrossValidate(d, s, Options{Kind: kind, Trees: 20, Seed: 1})
+		r, err := CrossValidate(context.Background(), d, s, Options{Kind: kind, Trees: 20, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

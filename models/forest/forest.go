@@ -1,6 +1,7 @@
 package forest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -82,8 +83,9 @@ func Balanced(y []int, k int) []float64 {
 }
 
 // Train grows a forest on the rows x (each of the same length, finite) with
-// labels y in [0, classes).
-func Train(x [][]float64, y []int, classes int, o Options) (*Forest, error) {
+// labels y in [0, classes). It stops between trees when ctx is done and
+// returns ctx's error.
+func Train(ctx context.Context, x [][]float64, y []int, classes int, o Options) (*Forest, error) {
 	n := len(x)
 	if n == 0 {
 		return nil, errors.New("forest: no training rows")
@@ -161,11 +163,19 @@ func Train(x [][]float64, y []int, classes int, o Options) (*Forest, error) {
 			}
 		}()
 	}
+feed:
 	for t := range o.Trees {
-		next <- t
+		select {
+		case next <- t:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	f.Importance = make([]float64, p)
 	for _, ti := range imp {

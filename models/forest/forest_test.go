@@ -1,6 +1,7 @@
 package forest
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -42,7 +43,7 @@ func accuracy(f *Forest, x [][]float64, y []int) float64 {
 func TestSeparable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	x, y := blobs(rng, []int{50, 50, 50}, 5, 10)
-	f, err := Train(x, y, 3, Options{Trees: 20, Seed: 1})
+	f, err := Train(context.Background(), x, y, 3, Options{Trees: 20, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestXOR(t *testing.T) {
 		return x, y
 	}
 	x, y := gen(400)
-	f, err := Train(x, y, 2, Options{Trees: 50, MaxFeatures: 2, Seed: 7})
+	f, err := Train(context.Background(), x, y, 2, Options{Trees: 50, MaxFeatures: 2, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestClassWeights(t *testing.T) {
 	x, y := blobs(rng, []int{950, 50}, 3, 1.5)
 	xt, yt := blobs(rng, []int{950, 50}, 3, 1.5)
 	recall := func(o Options) float64 {
-		f, err := Train(x, y, 2, o)
+		f, err := Train(context.Background(), x, y, 2, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +138,7 @@ func TestDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	x, y := blobs(rng, []int{60, 40, 30}, 8, 1)
 	enc := func(o Options) string {
-		f, err := Train(x, y, 3, o)
+		f, err := Train(context.Background(), x, y, 3, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func TestDeterministic(t *testing.T) {
 func TestSplitThreshold(t *testing.T) {
 	x := [][]float64{{1}, {2}, {3}, {4}}
 	y := []int{0, 0, 1, 1}
-	f, err := Train(x, y, 2, Options{Trees: 40, Seed: 1})
+	f, err := Train(context.Background(), x, y, 2, Options{Trees: 40, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +198,15 @@ func TestSplitThreshold(t *testing.T) {
 	}
 }
 
+func TestTrainCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	x := [][]float64{{1}, {2}}
+	if _, err := Train(ctx, x, []int{0, 1}, 2, Options{Trees: 1000}); err != context.Canceled {
+		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+}
+
 func TestTrainErrors(t *testing.T) {
 	x := [][]float64{{1}, {2}}
 	cases := []struct {
@@ -213,7 +223,7 @@ func TestTrainErrors(t *testing.T) {
 		{x, []int{0, 1}, Options{Trees: -1}},
 	}
 	for i, c := range cases {
-		if _, err := Train(c.x, c.y, 2, c.o); err == nil {
+		if _, err := Train(context.Background(), c.x, c.y, 2, c.o); err == nil {
 			t.Errorf("case %d: no error", i)
 		}
 	}
@@ -276,7 +286,7 @@ func BenchmarkTrain(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Train(x, y, 4, Options{Trees: 100, Seed: 1, Jobs: 1}); err != nil {
+		if _, err := Train(context.Background(), x, y, 4, Options{Trees: 100, Seed: 1, Jobs: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
