@@ -13,10 +13,10 @@ type CPlan struct {
 	n      int
 	stages []stage
 	// passes lists the sweeps over the data: each is the index of a stage
-	// run alone, or of the first of two stages run together by radix44AVX2
-	// or radix42AVX2 (stage.fused).
+	// run alone, or of the first of two stages run together by radix44AVX2,
+	// radix42AVX2 or radix55AVX2 (stage.fused).
 	passes []int
-	// buf is radix44AVX2's scratch (64 values).
+	// buf is the scratch of radix44AVX2 and radix55AVX2.
 	buf []complex128
 	// work0 and work1 are the ping-pong buffers of the passes (len n).
 	work0, work1 []complex128
@@ -53,9 +53,21 @@ func newCPlan(n int, inPlace, simd bool) *CPlan {
 	for i := 0; i < len(p.stages); i++ {
 		p.passes = append(p.passes, i)
 		if i+1 < len(p.stages) && fusable(&p.stages[i], &p.stages[i+1]) {
-			p.stages[i].fused = true
-			if p.stages[i+1].r == 4 {
-				p.buf = make([]complex128, 64)
+			a := &p.stages[i]
+			a.fused = true
+			switch p.stages[i+1].r {
+			case 4:
+				p.buf = make([]complex128, max(len(p.buf), 64))
+			case 5:
+				p.buf = make([]complex128, 100)
+				mb := a.m / 5
+				a.twf = make([]complex128, 0, len(a.tw))
+				for pb := range mb {
+					for k := range 5 {
+						q := pb + k*mb
+						a.twf = append(a.twf, a.tw[4*q:4*q+4]...)
+					}
+				}
 			}
 			i++
 		}
@@ -116,14 +128,18 @@ func (p *CPlan) Inverse(dst, src []complex128) {
 //
 // A radix-4 pass followed by the radix-2 pass (the last one of lengths
 // 4^k·2) runs as one sweep of radix42AVX2 (even stride).
+//
+// Two radix-5 passes run as one sweep of radix55AVX2 (stride divisible by 4).
 func fusable(a, b *stage) bool {
 	switch {
-	case !a.simd || !b.simd || a.r != 4:
+	case !a.simd || !b.simd:
 		return false
-	case b.r == 4:
+	case a.r == 4 && b.r == 4:
 		return a.s%4 == 0
-	case b.r == 2:
+	case a.r == 4 && b.r == 2:
 		return a.s%2 == 0
+	case a.r == 5 && b.r == 5:
+		return a.s%4 == 0
 	}
 	return false
 }
@@ -177,10 +193,13 @@ func (p *CPlan) forward(dst, src []complex128) {
 			}
 		}
 		if st := &p.stages[si]; st.fused {
-			if next := &p.stages[si+1]; next.r == 4 {
+			switch next := &p.stages[si+1]; next.r {
+			case 4:
 				radix44AVX2(out, in, st.tw, next.tw, p.buf, st.m, st.s)
-			} else {
+			case 2:
 				radix42AVX2(out, in, st.tw, next.tw, st.m, st.s)
+			default:
+				radix55AVX2(out, in, st.twf, next.tw, p.buf, st.m/5, st.s, &radix5Consts)
 			}
 		} else {
 			st.run(out, in)

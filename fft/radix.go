@@ -31,9 +31,12 @@ type stage struct {
 	// m): for each p = 2i, the six values w^p, w^(p+1), w^(2p), w^(2p+2),
 	// w^(3p), w^(3p+3).
 	twv []complex128
-	// fused says that this radix-4 pass runs together with the next one
+	// fused says that this pass runs together with the next one
 	// (CPlan.passes).
 	fused bool
+	// twf is tw reordered for radix55AVX2 when a radix-5 pass is fused:
+	// for each p' < m/5 the twiddles of the blocks p' + k'·m/5, k' < 5.
+	twf []complex128
 }
 
 // newStage precomputes the twiddles of a radix-r pass with m butterflies

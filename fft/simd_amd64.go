@@ -73,6 +73,13 @@ func radix44AVX2(y, x, twa, twb, buf []complex128, m, s int)
 //go:noescape
 func radix42AVX2(y, x, twa, twb []complex128, m, s int)
 
+// radix55AVX2 runs two radix-5 passes, (5, 5·mb, s) with the twiddles
+// twf (stage.twf) and (5, mb, 5s) with twb, in one sweep (s divisible by
+// 4); buf is scratch of 100 values; c as for radix5AVX2.
+//
+//go:noescape
+func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
+
 // radix2AVX2 is radix2 for an even stride s.
 //
 //go:noescape

@@ -680,3 +680,147 @@ q42:
 	JNZ  p42
 	VZEROUPPER
 	RET
+
+// R5BFLY is the radix-5 butterfly of radix5 on Y0..Y4 (Y11..Y14 = c5a,
+// c5b, s5a, s5b; Y15 = negim; clobbers Y5..Y10): Y0..Y4 become the outputs
+// j = 0..4 before their twiddles.
+#define R5BFLY \
+	VADDPD  Y4, Y1, Y5; \
+	VSUBPD  Y4, Y1, Y1; \
+	VADDPD  Y3, Y2, Y6; \
+	VSUBPD  Y3, Y2, Y2; \
+	VMOVAPD Y0, Y7; \
+	VFMADD231PD Y11, Y5, Y7; \
+	VFMADD231PD Y12, Y6, Y7; \
+	VMOVAPD Y0, Y8; \
+	VFMADD231PD Y12, Y5, Y8; \
+	VFMADD231PD Y11, Y6, Y8; \
+	VADDPD  Y5, Y0, Y0; \
+	VADDPD  Y6, Y0, Y0; \
+	VMULPD  Y13, Y1, Y9; \
+	VFMADD231PD Y14, Y2, Y9; \
+	MULNEGI(Y9, Y15); \
+	VMULPD  Y14, Y1, Y10; \
+	VFNMADD231PD Y13, Y2, Y10; \
+	MULNEGI(Y10, Y15); \
+	VADDPD  Y9, Y7, Y1; \
+	VSUBPD  Y9, Y7, Y4; \
+	VADDPD  Y10, Y8, Y2; \
+	VSUBPD  Y10, Y8, Y3
+
+// TWSTORE5 is TWSTORE with the temporaries Y5..Y7 (Y4 is live).
+#define TWSTORE5(Z, WR, WI, D) \
+	VBROADCASTSD WR, Y5; \
+	VBROADCASTSD WI, Y6; \
+	CMUL(Z, Y5, Y6, Y7); \
+	VMOVUPD Y7, D
+
+// P5A is a radix-5 butterfly of the first pass of radix55AVX2: inputs at
+// OFF(R15) + 0, 5Q, 10Q, 15Q, 20Q (R9 = 5Q, R10 = 15Q), twiddles at
+// TW(R14), outputs to the scratch at B(BX) + 0, 32, …, 128.
+#define P5A(TW, OFF, B) \
+	VMOVUPD OFF(R15), Y0; \
+	VMOVUPD OFF(R15)(R9*1), Y1; \
+	VMOVUPD OFF(R15)(R9*2), Y2; \
+	VMOVUPD OFF(R15)(R10*1), Y3; \
+	VMOVUPD OFF(R15)(R9*4), Y4; \
+	R5BFLY; \
+	VMOVUPD Y0, B(BX); \
+	TWSTORE5(Y1, TW(R14), TW+8(R14), B+32(BX)); \
+	TWSTORE5(Y2, TW+16(R14), TW+24(R14), B+64(BX)); \
+	TWSTORE5(Y3, TW+32(R14), TW+40(R14), B+96(BX)); \
+	TWSTORE5(Y4, TW+48(R14), TW+56(R14), B+128(BX))
+
+// P5B is a radix-5 butterfly of the second pass: inputs from the scratch
+// at B(BX) + 0, 160, …, 640, twiddles at DX, outputs at OFF(R15) + 0, 5S,
+// 10S, 15S, 20S (R12 = 5S, R13 = 15S).
+#define P5B(B, OFF) \
+	VMOVUPD B(BX), Y0; \
+	VMOVUPD B+160(BX), Y1; \
+	VMOVUPD B+320(BX), Y2; \
+	VMOVUPD B+480(BX), Y3; \
+	VMOVUPD B+640(BX), Y4; \
+	R5BFLY; \
+	VMOVUPD Y0, OFF(R15); \
+	TWSTORE5(Y1, 0(DX), 8(DX), OFF(R15)(R12*1)); \
+	TWSTORE5(Y2, 16(DX), 24(DX), OFF(R15)(R12*2)); \
+	TWSTORE5(Y3, 32(DX), 40(DX), OFF(R15)(R13*1)); \
+	TWSTORE5(Y4, 48(DX), 56(DX), OFF(R15)(R12*4))
+
+// func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
+//
+// Two radix-5 passes in one sweep, (5, 5·mb, s) and (5, mb, 5s), for s
+// divisible by 4, like radix44AVX2: twf holds the first pass's twiddles of
+// blocks p' + k'·mb (k' < 5) together for each p' < mb (stage.twf), twb
+// the second pass's; buf is scratch of 100 values; c as for radix5AVX2.
+TEXT ·radix55AVX2(SB), NOSPLIT, $0-144
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twf_base+48(FP), R14
+	MOVQ twb_base+72(FP), DX
+	MOVQ buf_base+96(FP), BX
+	MOVQ mb+120(FP), CX
+	MOVQ s+128(FP), R11
+	MOVQ c+136(FP), AX
+	VBROADCASTSD 0(AX), Y11
+	VBROADCASTSD 8(AX), Y12
+	VBROADCASTSD 16(AX), Y13
+	VBROADCASTSD 24(AX), Y14
+	VMOVUPD negim<>(SB), Y15
+	SHLQ $4, R11            // S = 16·s
+	MOVQ CX, R8
+	IMULQ R11, R8           // Q = S·mb
+	LEAQ (R8)(R8*4), R9     // 5·Q
+	LEAQ (R9)(R9*2), R10    // 15·Q
+	LEAQ (R11)(R11*4), R12  // 5·S
+	LEAQ (R12)(R12*2), R13  // 15·S
+
+p55:
+	MOVQ s+128(FP), AX
+	SHRQ $2, AX
+
+q55:
+	MOVQ SI, R15
+	P5A(0, 0, 0)
+	P5A(0, 32, 800)
+	ADDQ R8, R15
+	P5A(64, 0, 160)
+	P5A(64, 32, 960)
+	ADDQ R8, R15
+	P5A(128, 0, 320)
+	P5A(128, 32, 1120)
+	ADDQ R8, R15
+	P5A(192, 0, 480)
+	P5A(192, 32, 1280)
+	ADDQ R8, R15
+	P5A(256, 0, 640)
+	P5A(256, 32, 1440)
+	MOVQ DI, R15
+	P5B(0, 0)
+	P5B(800, 32)
+	ADDQ R11, R15
+	P5B(32, 0)
+	P5B(832, 32)
+	ADDQ R11, R15
+	P5B(64, 0)
+	P5B(864, 32)
+	ADDQ R11, R15
+	P5B(96, 0)
+	P5B(896, 32)
+	ADDQ R11, R15
+	P5B(128, 0)
+	P5B(928, 32)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ AX
+	JNZ  q55
+
+	ADDQ R13, DI            // DI moved S in the q loop; a block is 25·S
+	ADDQ R12, DI
+	LEAQ (DI)(R11*4), DI
+	ADDQ $320, R14
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  p55
+	VZEROUPPER
+	RET

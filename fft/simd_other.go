@@ -28,6 +28,10 @@ func radix42AVX2(y, x, twa, twb []complex128, m, s int) {
 	panic("fft: no SIMD kernels")
 }
 
+func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }
