@@ -4,7 +4,8 @@ package fft
 // are all at most 31 use a mixed-radix (4, 2, 3, 5 and direct odd radices)
 // self-sorting Stockham transform with precomputed twiddles; other lengths
 // use Bluestein's chirp-z algorithm over a power-of-two transform, so every
-// length costs O(n log n).
+// length costs O(n log n). With AVX2 and FMA the passes run as the
+// assembly kernels of simd_amd64.s (see the package documentation).
 //
 // A CPlan holds all its scratch and belongs to one goroutine: Forward and
 // Inverse do not allocate, and must not be called concurrently on the same
