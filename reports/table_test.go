@@ -713,3 +713,23 @@ func TestLongSpectra(t *testing.T) {
 		}
 	}
 }
+
+// TestReadFeatureTableDamagedLevels: a features file with one damaged
+// definition-level run, on which arrow/go's column reader loops for ever,
+// is refused with an error naming the file (found by fuzzing the record
+// reader; the same page check guards both readers).
+func TestReadFeatureTableDamagedLevels(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadFeatureTable(filepath.Join("testdata", "feature-hang.parquet"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "feature-hang.parquet") {
+			t.Errorf("error %v, want one naming the file", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("ReadFeatureTable hangs on a damaged definition-level run")
+	}
+}

@@ -598,8 +598,11 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 		return nil, "", nil
 	}
 	cp := &caps[0]
-	// The speed the features used (the manifest's, or --rpm).
+	// The speed and unit the features used (the manifest's, or flags).
 	cp.Turbine, cp.Sensor, cp.RPM = ra.Turbine, h.id, c.rpm
+	if c.unit != "" {
+		cp.Unit = c.unit
+	}
 	kin := set.kin.of(cp)
 	var lines []evidenceLine
 	diagnosis := ""
