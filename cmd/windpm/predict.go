@@ -38,7 +38,8 @@ the model's label column, the predicted class and one probability column
 p_<class> per class. The file metadata holds the model file's SHA-256
 (windpm.model_sha256) and its training-data fingerprint.
 
-An INPUT ending in .parquet is a features table. Any other INPUT (capture
+An INPUT ending in .parquet is a features table, read one row group at a
+time, so a table of any size can be predicted. Any other INPUT (capture
 files, folders, manifests) goes through the feature extractor exactly as
 'windpm features' would with the same flags: give the --segment,
 --resample, --channel and kinematics flags the training table was made
@@ -139,10 +140,6 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 		}
 	}()
 	counts := make([]int, len(m.Classes))
-	pr := m.NewPredictor()
-	p := make([]float64, len(m.Classes))
-	x := make([]float64, len(m.Features))
-	row := make([]any, 8+len(m.Classes))
 	for _, path := range tables {
 		if err := cmd.Context().Err(); err != nil {
 			return err
@@ -151,44 +148,8 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 		if path == capturesTable {
 			name = "the captures' features"
 		}
-		t, err := reports.ReadFeatureTable(path)
-		if err != nil {
+		if err := predictTable(path, name, m, o.model, w, counts); err != nil {
 			return err
-		}
-		idx, err := m.Bind(t.Schema.Features)
-		if err != nil {
-			return fmt.Errorf("%s: %s: %w", name, o.model, err)
-		}
-		var truth []string
-		if classifier.HasColumn(t, m.Label) {
-			truth, _ = classifier.ColumnValues(t, m.Label)
-		}
-		for i := range t.Rows {
-			r := &t.Rows[i]
-			if err := m.CheckUnit(r.Unit); err != nil {
-				return fmt.Errorf("%s: row %d (%s %s segment %d): %w", name, i, r.Path, r.Channel, r.Segment, err)
-			}
-			for j, k := range idx {
-				x[j] = r.Values[k]
-				if math.IsInf(x[j], 0) {
-					x[j] = math.NaN()
-				}
-			}
-			pr.Proba(p, x)
-			c := forest.Argmax(p)
-			counts[c]++
-			row[0], row[1], row[2], row[3], row[4], row[5] = r.Turbine, r.Sensor, r.Time, r.Path, r.Channel, r.Segment
-			row[6] = nil
-			if truth != nil && truth[i] != "" {
-				row[6] = truth[i]
-			}
-			row[7] = m.Classes[c]
-			for k := range p {
-				row[8+k] = p[k]
-			}
-			if err := w.Write(row); err != nil {
-				return err
-			}
 		}
 	}
 	if err := w.Close(); err != nil {
@@ -201,4 +162,60 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "predict: %d rows (%s) → %s\n", w.Rows(), strings.Join(parts, ", "), o.out)
 	return partial
+}
+
+// predictTable streams the rows of the features table at path (named name
+// in errors) through the model into w, counting the predicted classes.
+func predictTable(path, name string, m *classifier.Model, modelPath string, w *reports.RecordWriter, counts []int) error {
+	r, err := reports.OpenFeatureTable(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	schema := r.Schema()
+	idx, err := m.Bind(schema.Features)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", name, modelPath, err)
+	}
+	truth, _ := classifier.ColumnGetter(&schema, m.Label) // nil: the table has no such column
+	pr := m.NewPredictor()
+	p := make([]float64, len(m.Classes))
+	x := make([]float64, len(m.Features))
+	out := make([]any, 8+len(m.Classes))
+	var row reports.FeatureRow
+	for i := 0; ; i++ {
+		err := r.Next(&row)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := m.CheckUnit(row.Unit); err != nil {
+			return fmt.Errorf("%s: row %d (%s %s segment %d): %w", name, i, row.Path, row.Channel, row.Segment, err)
+		}
+		for j, k := range idx {
+			x[j] = row.Values[k]
+			if math.IsInf(x[j], 0) {
+				x[j] = math.NaN()
+			}
+		}
+		pr.Proba(p, x)
+		c := forest.Argmax(p)
+		counts[c]++
+		out[0], out[1], out[2], out[3], out[4], out[5] = row.Turbine, row.Sensor, row.Time, row.Path, row.Channel, row.Segment
+		out[6] = nil
+		if truth != nil {
+			if v := truth(&row); v != "" {
+				out[6] = v
+			}
+		}
+		out[7] = m.Classes[c]
+		for k := range p {
+			out[8+k] = p[k]
+		}
+		if err := w.Write(out); err != nil {
+			return err
+		}
+	}
 }

@@ -116,62 +116,66 @@ func NewDataset(t *reports.FeatureTable, idx []int, label string) (*Dataset, err
 // metadata column. Feature columns are not accepted: a label or group
 // must not be one of the model's inputs.
 func ColumnValues(t *reports.FeatureTable, name string) ([]string, error) {
-	var get func(r *reports.FeatureRow) string
-	switch name {
-	case "turbine":
-		get = func(r *reports.FeatureRow) string { return r.Turbine }
-	case "sensor":
-		get = func(r *reports.FeatureRow) string { return r.Sensor }
-	case "time":
-		get = func(r *reports.FeatureRow) string {
-			if r.Time.IsZero() {
-				return ""
-			}
-			return r.Time.UTC().Format("2006-01-02T15:04:05.999999Z")
-		}
-	case "path":
-		get = func(r *reports.FeatureRow) string { return r.Path }
-	case "channel":
-		get = func(r *reports.FeatureRow) string { return r.Channel }
-	case "segment":
-		get = func(r *reports.FeatureRow) string { return strconv.Itoa(r.Segment) }
-	case "unit":
-		get = func(r *reports.FeatureRow) string { return r.Unit }
-	case "sample_rate_hz":
-		get = func(r *reports.FeatureRow) string { return strconv.FormatFloat(r.SampleRateHz, 'g', -1, 64) }
-	case "rpm":
-		get = func(r *reports.FeatureRow) string {
-			if r.RPM == 0 {
-				return ""
-			}
-			return strconv.FormatFloat(r.RPM, 'g', -1, 64)
-		}
-	case "samples":
-		get = func(r *reports.FeatureRow) string { return strconv.Itoa(r.Samples) }
-	case "label":
-		get = func(r *reports.FeatureRow) string { return r.Label }
-	default:
-		k := -1
-		for i, m := range t.Schema.Meta {
-			if m.Name == name {
-				k = i
-			}
-		}
-		if k < 0 {
-			for _, f := range t.Schema.Features {
-				if f.Name == name {
-					return nil, fmt.Errorf("column %s is a feature, not a label or group column", name)
-				}
-			}
-			return nil, fmt.Errorf("no column %s in the table", name)
-		}
-		get = func(r *reports.FeatureRow) string { return r.Meta[k].Value }
+	get, err := ColumnGetter(&t.Schema, name)
+	if err != nil {
+		return nil, err
 	}
 	v := make([]string, len(t.Rows))
 	for i := range t.Rows {
 		v[i] = get(&t.Rows[i])
 	}
 	return v, nil
+}
+
+// ColumnGetter returns a function that gives the value of the named column
+// (see ColumnValues) of a row of a table with schema s, for reading a
+// table row by row.
+func ColumnGetter(s *reports.FeatureSchema, name string) (func(r *reports.FeatureRow) string, error) {
+	switch name {
+	case "turbine":
+		return func(r *reports.FeatureRow) string { return r.Turbine }, nil
+	case "sensor":
+		return func(r *reports.FeatureRow) string { return r.Sensor }, nil
+	case "time":
+		return func(r *reports.FeatureRow) string {
+			if r.Time.IsZero() {
+				return ""
+			}
+			return r.Time.UTC().Format("2006-01-02T15:04:05.999999Z")
+		}, nil
+	case "path":
+		return func(r *reports.FeatureRow) string { return r.Path }, nil
+	case "channel":
+		return func(r *reports.FeatureRow) string { return r.Channel }, nil
+	case "segment":
+		return func(r *reports.FeatureRow) string { return strconv.Itoa(r.Segment) }, nil
+	case "unit":
+		return func(r *reports.FeatureRow) string { return r.Unit }, nil
+	case "sample_rate_hz":
+		return func(r *reports.FeatureRow) string { return strconv.FormatFloat(r.SampleRateHz, 'g', -1, 64) }, nil
+	case "rpm":
+		return func(r *reports.FeatureRow) string {
+			if r.RPM == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(r.RPM, 'g', -1, 64)
+		}, nil
+	case "samples":
+		return func(r *reports.FeatureRow) string { return strconv.Itoa(r.Samples) }, nil
+	case "label":
+		return func(r *reports.FeatureRow) string { return r.Label }, nil
+	}
+	for k, m := range s.Meta {
+		if m.Name == name {
+			return func(r *reports.FeatureRow) string { return r.Meta[k].Value }, nil
+		}
+	}
+	for _, f := range s.Features {
+		if f.Name == name {
+			return nil, fmt.Errorf("column %s is a feature, not a label or group column", name)
+		}
+	}
+	return nil, fmt.Errorf("no column %s in the table", name)
 }
 
 // HasColumn reports whether t has a key, capture or metadata column of
