@@ -18,15 +18,18 @@ type Split struct {
 }
 
 // LeaveOneGroupOut makes one fold per distinct group value, in sorted
-// order. A row with no group ("") is an error unless skip says otherwise:
-// such rows get fold -1 and are placed later (SpreadInBlocks).
+// order. Rows for which skip (if not nil) returns true are left out of
+// the grouping whatever their group: they get fold -1 and are placed later
+// (SpreadInBlocks). Any other row with no group ("") is an error.
 func LeaveOneGroupOut(groups []string, skip func(i int) bool) (*Split, error) {
 	var names []string
+	skipped := make([]bool, len(groups))
 	for i, g := range groups {
+		if skip != nil && skip(i) {
+			skipped[i] = true
+			continue
+		}
 		if g == "" {
-			if skip != nil && skip(i) {
-				continue
-			}
 			return nil, fmt.Errorf("row %d has no group value", i)
 		}
 		names = append(names, g)
@@ -39,7 +42,7 @@ func LeaveOneGroupOut(groups []string, skip func(i int) bool) (*Split, error) {
 	s := &Split{Fold: make([]int, len(groups)), Names: names}
 	for i, g := range groups {
 		s.Fold[i] = -1
-		if g != "" {
+		if !skipped[i] {
 			s.Fold[i], _ = slices.BinarySearchFunc(names, g, compareGroups)
 		}
 	}

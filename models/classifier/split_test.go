@@ -124,12 +124,16 @@ func TestGroupKFoldBalance(t *testing.T) {
 // TestSpreadInBlocks: 5 windows of one recording over 3 folds go 2, 2, 1
 // in time order, whatever order the rows come in.
 func TestSpreadInBlocks(t *testing.T) {
-	groups := []string{"x", "y", "z", "", "", "", "", ""}
+	// The block rows' own group values (w, or none) make no fold.
+	groups := []string{"x", "y", "z", "w", "", "w", "", ""}
 	rec := []string{"a", "b", "c", "h", "h", "h", "h", "h"}
 	pos := []int{0, 0, 0, 4, 0, 3, 1, 2}
 	s, err := LeaveOneGroupOut(groups, func(i int) bool { return rec[i] == "h" })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := []string{"x", "y", "z"}; !reflect.DeepEqual(s.Names, want) {
+		t.Errorf("folds %v, want %v", s.Names, want)
 	}
 	s.SpreadInBlocks([]int{3, 4, 5, 6, 7}, rec, pos)
 	// Positions 0,1 → fold 0; 2,3 → fold 1; 4 → fold 2.
