@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -38,8 +39,10 @@ the model's label column, the predicted class and one probability column
 p_<class> per class. The file metadata holds the model file's SHA-256
 (windpm.model_sha256) and its training-data fingerprint.
 
-An INPUT ending in .parquet is a features table, read one row group at a
-time, so a table of any size can be predicted. Any other INPUT (capture
+An INPUT ending in .parquet is a features table, and so is a folder
+holding part-*.parquet files (a table written with --partition); tables
+are read one row group at a time, so a table of any size can be
+predicted. Any other INPUT (capture
 files, folders, manifests) goes through the feature extractor exactly as
 'windpm features' would with the same flags: give the --segment,
 --resample, --channel and kinematics flags the training table was made
@@ -76,7 +79,7 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 	}
 	var tables, captures []string
 	for _, a := range args {
-		if strings.ToLower(filepath.Ext(a)) == ".parquet" {
+		if isFeatureTable(a) {
 			tables = append(tables, a)
 		} else {
 			captures = append(captures, a)
@@ -218,4 +221,26 @@ func predictTable(path, name string, m *classifier.Model, modelPath string, w *r
 			return err
 		}
 	}
+}
+
+// isFeatureTable reports whether a predict INPUT is a features table: a
+// .parquet file, or a folder with part-*.parquet files below it (a
+// hive-partitioned table) rather than captures.
+func isFeatureTable(path string) bool {
+	if strings.ToLower(filepath.Ext(path)) == ".parquet" {
+		return true
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	found := false
+	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), "part-") && strings.HasSuffix(d.Name(), ".parquet") {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
 }

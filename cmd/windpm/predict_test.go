@@ -59,6 +59,63 @@ func TestPredictTable(t *testing.T) {
 	}
 }
 
+// TestPredictPartitioned: a hive-partitioned features folder is a table,
+// and predicts as the same rows in one file do.
+func TestPredictPartitioned(t *testing.T) {
+	table := writeClassTable(t)
+	dir := t.TempDir()
+	tab, err := reports.ReadFeatureTable(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, folder := filepath.Join(dir, "one.parquet"), filepath.Join(dir, "parts")
+	w1, err := reports.NewFeatureWriter(one, tab.Schema, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := reports.NewPartitionedFeatureWriter(folder, tab.Schema, nil, []string{"turbine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tab.Rows {
+		r := tab.Rows[i]
+		r.Turbine = "WT1" // one partition, so that the row order is kept
+		if err := w1.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		if err := w2.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "m.json")
+	if _, stderr, code := runCLI(t, "train", table, "--label", "fault", "--trees", "3", "-o", model); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	pa, pb := filepath.Join(dir, "a.parquet"), filepath.Join(dir, "b.parquet")
+	for _, c := range [][2]string{{one, pa}, {folder, pb}} {
+		if _, stderr, code := runCLI(t, "predict", "--model", model, c[0], "-o", c[1]); code != 0 {
+			t.Fatalf("predict %s: exit %d: %s", c[0], code, stderr)
+		}
+	}
+	a, err := reports.ReadRecordTable(pa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := reports.ReadRecordTable(pb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Rows) != 102 || !reflect.DeepEqual(a.Rows, b.Rows) {
+		t.Errorf("file (%d rows) and folder (%d rows) predict differently", len(a.Rows), len(b.Rows))
+	}
+}
+
 // TestPredictMismatch: a table without a model feature, or in another
 // unit, is refused with the column named and nothing written.
 func TestPredictMismatch(t *testing.T) {
