@@ -312,6 +312,13 @@ func FuzzRead(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"format":"windpm-classifier","version":1}`))
+	tab := testTable(6, 9)
+	idx, _, _ := SelectFeatures(tab, nil)
+	d, _ := NewDataset(tab, idx, "fault")
+	if m, err := Fit(context.Background(), d, nil, Options{Kind: KindLogReg}); err == nil {
+		b, _ := m.Marshal()
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Read(bytes.NewReader(b))
 		if err != nil {
