@@ -19,7 +19,8 @@ type Feature struct {
 	Name string `json:"name"`
 	Unit string `json:"unit"`
 	// Median replaces a missing (null) value: the median of the training
-	// rows that have one.
+	// rows that have one (0 if none has: the feature is then constant to
+	// the learner).
 	Median float64 `json:"median"`
 	// Mean and Scale standardise the value for logistic regression,
 	// z = (x − Mean)/Scale: the training mean and population standard

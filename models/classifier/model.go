@@ -154,10 +154,12 @@ func Fit(ctx context.Context, d *Dataset, rows []int, o Options) (*Model, error)
 				col = append(col, v)
 			}
 		}
-		if len(col) == 0 {
-			return nil, fmt.Errorf("feature %s has no value in the training rows", f.Name)
+		// A feature null in every training row (possible within a fold)
+		// is constant 0 to the learner: no split or weight can use it.
+		med := 0.0
+		if len(col) > 0 {
+			med = median(col)
 		}
-		med := median(col)
 		// Mean and population standard deviation after imputation, as
 		// scikit-learn's StandardScaler after SimpleImputer(median).
 		n := float64(len(rows))
