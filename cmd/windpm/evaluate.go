@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/models/classifier"
+	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
 )
 
@@ -237,6 +238,7 @@ func runEvaluate(cmd *cobra.Command, table string, o *evaluateOptions) error {
 			return fmt.Errorf("%s: %w", table, err)
 		}
 		m.Training.Table, m.Training.Tool = table, versionString()
+		m.Training.FeatureConfig = t.Meta[reports.MetaConfig]
 		folds := make([]float64, len(res.Folds))
 		for k, f := range res.Folds {
 			folds[k] = f.Metrics.MacroF1

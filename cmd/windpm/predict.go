@@ -46,7 +46,8 @@ predicted. Any other INPUT (capture
 files, folders, manifests) goes through the feature extractor exactly as
 'windpm features' would with the same flags: give the --segment,
 --resample, --channel and kinematics flags the training table was made
-with (its windpm.config metadata says which).
+with. The model keeps that table's configuration (windpm.config), and
+predict warns, naming each difference, when an input was made otherwise.
 
 A table that lacks a feature of the model, or has it in another unit, or a
 row whose signal is in another unit than the training rows', is an error
@@ -151,7 +152,7 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 		if path == capturesTable {
 			name = "the captures' features"
 		}
-		if err := predictTable(path, name, m, o.model, w, counts); err != nil {
+		if err := predictTable(path, name, m, o.model, w, counts, cmd.ErrOrStderr()); err != nil {
 			return err
 		}
 	}
@@ -169,12 +170,16 @@ func runPredict(cmd *cobra.Command, args []string, o *predictOptions) error {
 
 // predictTable streams the rows of the features table at path (named name
 // in errors) through the model into w, counting the predicted classes.
-func predictTable(path, name string, m *classifier.Model, modelPath string, w *reports.RecordWriter, counts []int) error {
+func predictTable(path, name string, m *classifier.Model, modelPath string, w *reports.RecordWriter, counts []int, stderr io.Writer) error {
 	r, err := reports.OpenFeatureTable(path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if diff := classifier.ConfigDifferences(r.Meta()[reports.MetaConfig], m.Training.FeatureConfig); len(diff) > 0 {
+		fmt.Fprintf(stderr, "windpm: warning: %s: the features were made otherwise than the model's training table's (%s); the predictions may not mean what the evaluation measured\n",
+			name, strings.Join(diff, "; "))
+	}
 	schema := r.Schema()
 	idx, err := m.Bind(schema.Features)
 	if err != nil {

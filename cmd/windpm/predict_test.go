@@ -194,7 +194,7 @@ func TestPredictCaptures(t *testing.T) {
 	labelled := filepath.Join(tmp, "l.parquet")
 	s := tab.Schema
 	s.Meta = append(s.Meta, datasets.MetaColumn{Name: "fault", Kind: datasets.MetaString})
-	w, err := reports.NewFeatureWriter(labelled, s, nil)
+	w, err := reports.NewFeatureWriter(labelled, s, map[string]string{reports.MetaConfig: tab.Meta[reports.MetaConfig]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,8 +216,16 @@ func TestPredictCaptures(t *testing.T) {
 	if _, stderr, code := runCLI(t, "predict", "--model", model, table, "-o", fromTable); code != 0 {
 		t.Fatalf("predict table: exit %d: %s", code, stderr)
 	}
-	if _, stderr, code := runCLI(t, append(append([]string{"predict", "--model", model, "-o", fromCaptures}, flags...), files...)...); code != 0 {
+	_, stderr, code := runCLI(t, append(append([]string{"predict", "--model", model, "-o", fromCaptures}, flags...), files...)...)
+	if code != 0 || strings.Contains(stderr, "warning") {
 		t.Fatalf("predict captures: exit %d: %s", code, stderr)
+	}
+	// Other flags than the training table's: predicted, with a warning
+	// naming the difference.
+	other := []string{"--segment", "5", "--channel", "DE", "--rate", "12000", "--bearing", "6205"}
+	_, stderr, code = runCLI(t, append(append([]string{"predict", "--model", model, "-o", filepath.Join(tmp, "po.parquet")}, other...), files[0])...)
+	if code != 0 || !strings.Contains(stderr, "segment_s: 5 vs 2") {
+		t.Errorf("predict with --segment 5: exit %d, stderr %q", code, stderr)
 	}
 	a, err := reports.ReadRecordTable(fromTable)
 	if err != nil {

@@ -164,7 +164,7 @@ func runTrain(cmd *cobra.Command, table string, o *trainOptions) error {
 		return err
 	}
 	stderr := cmd.ErrOrStderr()
-	_, d, err := loadDataset(table, o.label, o.model.features, stderr)
+	t, d, err := loadDataset(table, o.label, o.model.features, stderr)
 	if err != nil {
 		return err
 	}
@@ -174,6 +174,7 @@ func runTrain(cmd *cobra.Command, table string, o *trainOptions) error {
 	}
 	m.Training.Table = table
 	m.Training.Tool = versionString()
+	m.Training.FeatureConfig = t.Meta[reports.MetaConfig]
 	b, err := m.Marshal()
 	if err != nil {
 		return err

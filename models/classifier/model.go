@@ -82,6 +82,30 @@ type Training struct {
 	ClassRows []int `json:"class_rows"`
 	// Tool is the version of windpm that trained the model.
 	Tool string `json:"tool,omitempty"`
+	// FeatureConfig is the training table's feature configuration (its
+	// windpm.config metadata, a JSON object), so that predict can tell
+	// when its input was made otherwise.
+	FeatureConfig string `json:"feature_config,omitempty"`
+}
+
+// ConfigDifferences compares two feature configurations (JSON objects, as
+// in a features table's windpm.config) and lists, sorted, "key: a vs b"
+// for every key both hold with different values. Either being empty or
+// not an object gives nil: nothing is known to differ.
+func ConfigDifferences(a, b string) []string {
+	var ma, mb map[string]json.RawMessage
+	if json.Unmarshal([]byte(a), &ma) != nil || json.Unmarshal([]byte(b), &mb) != nil {
+		return nil
+	}
+	var out []string
+	for k, va := range ma {
+		vb, ok := mb[k]
+		if ok && !bytes.Equal(bytes.TrimSpace(va), bytes.TrimSpace(vb)) {
+			out = append(out, fmt.Sprintf("%s: %s vs %s", k, va, vb))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Model is a trained classifier as stored in a model file.

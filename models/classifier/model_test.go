@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -112,6 +113,36 @@ func TestImputation(t *testing.T) {
 		if a[c] != b[c] {
 			t.Errorf("null z gives %v, median z %v", a, b)
 		}
+	}
+}
+
+// TestAllNullFeature: a feature null in every training row (as within a
+// fold) is imputed 0, and the model does not use it.
+func TestAllNullFeature(t *testing.T) {
+	tab := testTable(20, 10)
+	idx, _, _ := SelectFeatures(tab, nil)
+	d, _ := NewDataset(tab, idx, "fault")
+	for i := range d.X {
+		d.X[i][2] = math.NaN()
+	}
+	m, err := Fit(context.Background(), d, nil, Options{Kind: KindForest, Trees: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Features[2].Median != 0 || m.Forest.Importance[2] != 0 {
+		t.Errorf("median %v, importance %v", m.Features[2].Median, m.Forest.Importance[2])
+	}
+}
+
+func TestConfigDifferences(t *testing.T) {
+	a := `{"channel":"DE","segment_s":1,"resample_hz":12000,"only_a":true}`
+	b := `{"channel":"DE","segment_s":2,"resample_hz":12000,"only_b":1}`
+	got := ConfigDifferences(a, b)
+	if want := []string{"segment_s: 1 vs 2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ConfigDifferences = %v, want %v", got, want)
+	}
+	if d := ConfigDifferences("", b); d != nil {
+		t.Errorf("empty config: %v", d)
 	}
 }
 
