@@ -133,7 +133,7 @@ func ParseModelSet(data []byte) (*ModelSet, error) {
 			}
 		}
 	}
-	if !(o.Quantile > 0 && o.Quantile < 1) || !(o.SteadyFraction > 0 && o.SteadyFraction <= 1) || o.OpenRows <= 0 || o.MinEventRows <= 0 {
+	if math.IsNaN(o.SmoothH) || o.SmoothH > 1e4 || !(o.Quantile > 0 && o.Quantile < 1) || !(o.SteadyFraction > 0 && o.SteadyFraction <= 1) || o.OpenRows <= 0 || o.MinEventRows <= 0 {
 		return nil, fmt.Errorf("model file: options out of range")
 	}
 	if len(s.Models) == 0 {

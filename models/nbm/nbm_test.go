@@ -72,9 +72,11 @@ func TestFitAndEvents(t *testing.T) {
 	if m.RefRMSE > 0.32 || m.RefRMSE < 0.27 {
 		t.Errorf("reference RMSE %.3f, want about the 0.3 °C noise", m.RefRMSE)
 	}
-	// The 99.5th percentile of N(0, 0.3): 0.77 °C.
-	if m.Threshold < 0.6 || m.Threshold > 0.95 {
-		t.Errorf("threshold %.2f °C, want about 0.77", m.Threshold)
+	// The residual is N(0, 0.3) noise; smoothed at 0.5 h over 10-minute
+	// steps (α = 1 − e^{−1/3}) its standard deviation is 0.3·√(α/(2−α)) =
+	// 0.122 °C, and the 99.8th percentile of that 0.351 °C.
+	if m.Threshold < 0.3 || m.Threshold > 0.42 {
+		t.Errorf("threshold %.3f °C, want about 0.351", m.Threshold)
 	}
 	r, err := m.Residuals(tab, o)
 	if err != nil {
@@ -120,7 +122,7 @@ func TestCounter(t *testing.T) {
 		}
 	}
 	m := &Model{Turbine: "T", Target: scada.GearboxBearing1Temperature, Threshold: 0.5, SteadyKW: 1}
-	evs := Events(tab, "T", []*Model{m}, [][]float64{res}, nil, Options{})
+	evs := Events(tab, "T", []*Model{m}, [][]float64{res}, nil, Options{SmoothH: -1})
 	// Up 80 (opens at the 72nd), down 20 to 60, up 5 to 65, down 65 to 0:
 	// one event from row 10 to row 10+80+20+5+65−1 = 179. The 30-row burst
 	// later stays below 72.
