@@ -674,9 +674,10 @@ func newSCADAEventsCmd() *cobra.Command {
 		rf     referenceFlags
 		model  string
 		asJSON bool
+		out    string
 	)
 	cmd := &cobra.Command{
-		Use:   "events INPUT... (--model models.json | --fit-from DATE --fit-to DATE)",
+		Use:   "events INPUT... (--model models.json | --fit-from DATE --fit-to DATE) [-o events.parquet]",
 		Short: "Abnormal-temperature events from the criticality counter",
 		Long: `events scores SCADA with the bearing-temperature models (a model file, or
 models fitted on the spot on --fit-from/--fit-to) and runs the criticality
@@ -685,11 +686,16 @@ residual is above its threshold, -1 otherwise (not below 0); an event opens
 at 12 hours net (72 rows), began where the counter last left 0 and ends
 where it returns to 0. Each event names its temperatures, most anomalous
 first, with the fraction of counted rows above threshold. --json prints an
-array of {turbine, start, end, opened, peak, signals, fractions}.`,
+array of {turbine, start, end, opened, peak, signals, fractions}; -o
+writes the events table (Parquet: turbine, start, end, opened, peak_rows,
+signals, fractions; docs/scada.md).`,
 		Example: `  windpm scada events scada.parquet --model models.json
   windpm scada events exports/ --fit-from 2017-08-09 --fit-to 2017-10-01 --json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if out != "" && !strings.EqualFold(filepath.Ext(out), ".parquet") {
+				return usageErrorf("scada events: -o %s: the table is a .parquet file", out)
+			}
 			fitting := rf.from != "" || rf.to != ""
 			if (model == "") == !fitting {
 				return usageErrorf("scada events: give --model or --fit-from and --fit-to")
@@ -727,6 +733,11 @@ array of {turbine, start, end, opened, peak, signals, fractions}.`,
 			for _, tr := range results {
 				events = append(events, tr.Events...)
 			}
+			if out != "" {
+				if err := writeEventsTable(out, events); err != nil {
+					return err
+				}
+			}
 			w := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(w)
@@ -750,5 +761,37 @@ array of {turbine, start, end, opened, peak, signals, fractions}.`,
 	fl := cmd.Flags()
 	fl.StringVar(&model, "model", "", "model file from 'windpm scada fit'")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	fl.StringVarP(&out, "out", "o", "", "also write the events table (.parquet)")
 	return cmd
+}
+
+// eventsSchemaVersion is the version of the events table's layout.
+const eventsSchemaVersion = 1
+
+// writeEventsTable writes the events of `scada events` as a Parquet table.
+func writeEventsTable(path string, events []nbm.Event) error {
+	cols := []reports.TableColumn{
+		{Name: "turbine", Type: "string", Dictionary: true, Role: "key", Doc: "Turbine id."},
+		{Name: "start", Type: "timestamp[us, UTC]", Role: "key", Doc: "First row of the criticality counter's rise (start of its 10-minute interval, UTC)."},
+		{Name: "end", Type: "timestamp[us, UTC]", Role: "key", Doc: "Row where the counter fell back to 0, or the last row."},
+		{Name: "opened", Type: "timestamp[us, UTC]", Role: "event", Doc: "Row where the counter reached 72 (12 hours net) and the event opened."},
+		{Name: "peak_rows", Type: "int32", Role: "event", Doc: "Highest counter value, in 10-minute rows."},
+		{Name: "signals", Type: "list<string>", Role: "event", Doc: "Modelled temperatures, most anomalous first."},
+		{Name: "fractions", Type: "list<float32>", Role: "event", Doc: "Per signal, the fraction of the event's counted rows above its threshold."},
+	}
+	w, err := reports.NewRecordWriter(path, "events", eventsSchemaVersion, cols, nil)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		fr := make([]float32, len(e.Fractions))
+		for i, f := range e.Fractions {
+			fr[i] = float32(f)
+		}
+		if err := w.Write([]any{e.Turbine, e.Start, e.End, e.Opened, e.Peak, append([]string{}, e.Names...), fr}); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/datasets/sharedtest"
 	"github.com/windpm/windpm/datasets/synth"
+	"github.com/windpm/windpm/reports"
 )
 
 // synthSCADA writes a small synthetic fleet and returns its scada folder.
@@ -297,6 +298,19 @@ func TestSCADAFitScoreEvents(t *testing.T) {
 			t.Errorf("events %v: %+v (fault from %v)", args, events, fault)
 		}
 	}
+	// The events table holds the same event.
+	table := filepath.Join(dir, "events.parquet")
+	if _, stderr, code := runCLI(t, "scada", "events", in, "--model", models, "-o", table); code != 0 {
+		t.Fatalf("events -o: exit %d: %s", code, stderr)
+	}
+	rt, err := reports.ReadRecordTable(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rt.Rows) != 1 || rt.Name != "events" || rt.Rows[0][rt.Column("turbine")] != "WT01" ||
+		rt.Rows[0][rt.Column("signals")].([]string)[0] != "gearbox_bearing1_temperature" || rt.Rows[0][rt.Column("start")].(time.Time).Before(fault) {
+		t.Errorf("events table %+v", rt.Rows)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"version":9}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -307,6 +321,7 @@ func TestSCADAFitScoreEvents(t *testing.T) {
 		want string
 	}{
 		{[]string{"scada", "events", in}, 2, "give --model or --fit-from"},
+		{[]string{"scada", "events", in, "--model", models, "-o", "e.csv"}, 2, ".parquet"},
 		{[]string{"scada", "events", in, "--model", models, "--fit-from", "2025-03-01", "--fit-to", "2025-03-05"}, 2, "give --model or"},
 		{[]string{"scada", "fit", in, "--fit-from", "2025-03-05", "--fit-to", "2025-03-01", "-o", models}, 2, "not before"},
 		{[]string{"scada", "fit", in, "--fit-from", "March", "--fit-to", "2025-03-01", "-o", models}, 2, "--fit-from"},
