@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of the SCADA pipeline (ingest + quality flags +
-# power curves) on La Haute Borne 2017 (../shared/data/scada): `windpm scada
-# powercurve` (ingest, flags, curves, CSV out), `windpm scada ingest` (the
-# same plus the Parquet table) and bench/scada_powercurve_pandas.py (the
-# independent pandas implementation of the same flags and curves), for one
-# turbine (R80711) and all four, in interleaved rounds; every run a whole
-# process timed by GNU time (wall seconds, CPU seconds, peak RSS). It also
-# checks that the curves agree.
+# Side-by-side benchmark of the SCADA pipeline on La Haute Borne 2017
+# (../shared/data/scada): `windpm scada powercurve` (ingest, flags, curves,
+# CSV out), `windpm scada ingest` (the same plus the Parquet table) and
+# bench/scada_powercurve_pandas.py (the independent pandas implementation of
+# the same flags and curves); `windpm scada events --fit-from --fit-to`
+# (ingest, flags, fit and score of the four temperature models, events) and
+# bench/scada_nbm_sklearn.py (the pandas/scikit-learn peer, its two model
+# variants and injections included, so it does more work). For one turbine
+# (R80711) and all four, in interleaved rounds; every run a whole process
+# timed by GNU time (wall seconds, CPU seconds, peak RSS). It also checks
+# that the curves agree.
 #
 #   bench/scada.sh [--rounds 3] [--raw FILE]
 #
-# Needs Go, /usr/bin/python3 with Debian's python3-pandas, /usr/bin/time.
+# Needs Go, /usr/bin/python3 with Debian's python3-pandas and
+# python3-sklearn, /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +45,8 @@ for r in $(seq "$rounds"); do
 		run "round $r $scope windpm-powercurve" "$tmp/windpm" scada powercurve "$in" --out "$tmp/go_$scope.csv"
 		run "round $r $scope windpm-ingest" "$tmp/windpm" scada ingest "$in" -o "$tmp/s_$scope.parquet"
 		run "round $r $scope pandas" /usr/bin/python3 bench/scada_powercurve_pandas.py --out "$tmp/pd_$scope.csv" "$in"
+		run "round $r $scope windpm-events" "$tmp/windpm" scada events "$in" --fit-from 2017-08-09 --fit-to 2017-10-01
+		run "round $r $scope sklearn-nbm" /usr/bin/python3 bench/scada_nbm_sklearn.py "$in"
 	done
 done
 /usr/bin/python3 - "$tmp" >>"$tmp/raw" <<'PY'
