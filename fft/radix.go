@@ -78,11 +78,15 @@ const (
 	kernelRadix2
 	kernelRadix3
 	kernelRadix5
+	kernelRadix3s1
+	kernelRadix5s1
 )
 
 // kernel returns the kernel of the pass. The AVX2 kernels take two complex
-// values at a time along q (even s), or along p for the first radix-4 pass
-// (s = 1, even m, twiddles in twv); other passes run in Go.
+// values at a time along q (even s; for radix 3 and 5 also an odd s >= 3,
+// whose last column q = s−1 run then computes in Go), or along p for the
+// first pass (s = 1: radix 4 with an even m and the twiddles in twv; radix
+// 3 and 5 with the last block of an odd m in Go); other passes run in Go.
 func (st *stage) kernel() int {
 	switch {
 	case !st.simd:
@@ -93,10 +97,14 @@ func (st *stage) kernel() int {
 		return kernelRadix4s1
 	case st.r == 2 && st.s%2 == 0:
 		return kernelRadix2
-	case st.r == 3 && st.s%2 == 0:
+	case st.r == 3 && st.s >= 2:
 		return kernelRadix3
-	case st.r == 5 && st.s%2 == 0:
+	case st.r == 5 && st.s >= 2:
 		return kernelRadix5
+	case st.r == 3 && st.m >= 2:
+		return kernelRadix3s1
+	case st.r == 5 && st.m >= 2:
+		return kernelRadix5s1
 	}
 	return kernelGo
 }
@@ -116,9 +124,27 @@ func (st *stage) run(y, x []complex128) {
 		return
 	case kernelRadix3:
 		radix3AVX2(y, x, tw, st.m, st.s, sin60)
+		if st.s%2 == 1 {
+			radix3(y, x, st.m, st.s, 0, st.s-1, tw)
+		}
 		return
 	case kernelRadix5:
 		radix5AVX2(y, x, tw, st.m, st.s, &radix5Consts)
+		if st.s%2 == 1 {
+			radix5(y, x, st.m, st.s, 0, st.s-1, tw)
+		}
+		return
+	case kernelRadix3s1:
+		radix3s1AVX2(y, x, tw, st.m, sin60)
+		if st.m%2 == 1 {
+			radix3(y, x, st.m, 1, st.m-1, 0, tw)
+		}
+		return
+	case kernelRadix5s1:
+		radix5s1AVX2(y, x, tw, st.m, &radix5Consts)
+		if st.m%2 == 1 {
+			radix5(y, x, st.m, 1, st.m-1, 0, tw)
+		}
 		return
 	}
 	switch st.r {
@@ -127,9 +153,9 @@ func (st *stage) run(y, x []complex128) {
 	case 2:
 		radix2(y, x, st.m, st.s, tw)
 	case 3:
-		radix3(y, x, st.m, st.s, tw)
+		radix3(y, x, st.m, st.s, 0, 0, tw)
 	case 5:
-		radix5(y, x, st.m, st.s, tw)
+		radix5(y, x, st.m, st.s, 0, 0, tw)
 	default:
 		radixGeneric(y, x, st.r, st.m, st.s, tw, st.root, st.a)
 	}
@@ -249,20 +275,22 @@ func radix2(y, x []complex128, m, s int, tw []complex128) {
 // sin60 is sin(2π/3) = √3/2.
 var sin60 = math.Sqrt(3) / 2
 
-func radix3(y, x []complex128, m, s int, tw []complex128) {
+// radix3 computes the blocks p0 <= p < m and columns q0 <= q < s of the
+// pass (p0 = q0 = 0: all of it).
+func radix3(y, x []complex128, m, s, p0, q0 int, tw []complex128) {
 	ms := m * s
 	x0 := x[0*ms : 1*ms]
 	x1 := x[1*ms : 2*ms]
 	x2 := x[2*ms : 3*ms]
-	for p := range m {
+	for p := p0; p < m; p++ {
 		b := p * s
-		a0s := x0[b : b+s]
-		a1s := x1[b : b+s][:len(a0s)]
-		a2s := x2[b : b+s][:len(a0s)]
+		a0s := x0[b+q0 : b+s]
+		a1s := x1[b+q0 : b+s][:len(a0s)]
+		a2s := x2[b+q0 : b+s][:len(a0s)]
 		yb := y[3*b : 3*b+3*s]
-		y0 := yb[0*s : 1*s][:len(a0s)]
-		y1 := yb[1*s : 2*s][:len(a0s)]
-		y2 := yb[2*s : 3*s][:len(a0s)]
+		y0 := yb[0*s+q0 : 1*s][:len(a0s)]
+		y1 := yb[1*s+q0 : 2*s][:len(a0s)]
+		y2 := yb[2*s+q0 : 3*s][:len(a0s)]
 		if p == 0 { // unit twiddles; the whole last pass when m = 1
 			for q := range a0s {
 				a0, a1, a2 := a0s[q], a1s[q], a2s[q]
@@ -299,7 +327,9 @@ var (
 // radix5Consts holds c5a, c5b, s5a, s5b for radix5AVX2.
 var radix5Consts = [4]float64{c5a, c5b, s5a, s5b}
 
-func radix5(y, x []complex128, m, s int, tw []complex128) {
+// radix5 computes the blocks p0 <= p < m and columns q0 <= q < s of the
+// pass (p0 = q0 = 0: all of it).
+func radix5(y, x []complex128, m, s, p0, q0 int, tw []complex128) {
 	ms := m * s
 	x0 := x[0*ms : 1*ms]
 	x1 := x[1*ms : 2*ms]
@@ -307,19 +337,19 @@ func radix5(y, x []complex128, m, s int, tw []complex128) {
 	x3 := x[3*ms : 4*ms]
 	x4 := x[4*ms : 5*ms]
 	ca, cb, sa, sb := c5a, c5b, s5a, s5b
-	for p := range m {
+	for p := p0; p < m; p++ {
 		b := p * s
-		a0s := x0[b : b+s]
-		a1s := x1[b : b+s][:len(a0s)]
-		a2s := x2[b : b+s][:len(a0s)]
-		a3s := x3[b : b+s][:len(a0s)]
-		a4s := x4[b : b+s][:len(a0s)]
+		a0s := x0[b+q0 : b+s]
+		a1s := x1[b+q0 : b+s][:len(a0s)]
+		a2s := x2[b+q0 : b+s][:len(a0s)]
+		a3s := x3[b+q0 : b+s][:len(a0s)]
+		a4s := x4[b+q0 : b+s][:len(a0s)]
 		yb := y[5*b : 5*b+5*s]
-		y0 := yb[0*s : 1*s][:len(a0s)]
-		y1 := yb[1*s : 2*s][:len(a0s)]
-		y2 := yb[2*s : 3*s][:len(a0s)]
-		y3 := yb[3*s : 4*s][:len(a0s)]
-		y4 := yb[4*s : 5*s][:len(a0s)]
+		y0 := yb[0*s+q0 : 1*s][:len(a0s)]
+		y1 := yb[1*s+q0 : 2*s][:len(a0s)]
+		y2 := yb[2*s+q0 : 3*s][:len(a0s)]
+		y3 := yb[3*s+q0 : 4*s][:len(a0s)]
+		y4 := yb[4*s+q0 : 5*s][:len(a0s)]
 		if p == 0 { // unit twiddles; the whole last pass when m = 1
 			for q := range a0s {
 				a0 := a0s[q]

@@ -50,12 +50,14 @@ func radix4AVX2(y, x, tw []complex128, m, s int)
 //go:noescape
 func radix4s1AVX2(y, x, twv []complex128, m int)
 
-// radix3AVX2 is radix3 for an even stride s.
+// radix3AVX2 is radix3 for a stride s >= 2; for an odd s it leaves the
+// column q = s−1 to the caller.
 //
 //go:noescape
 func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64)
 
-// radix5AVX2 is radix5 for an even stride s; c holds c5a, c5b, s5a, s5b.
+// radix5AVX2 is radix5 for a stride s >= 2, leaving the column q = s−1 of
+// an odd s to the caller; c holds c5a, c5b, s5a, s5b.
 //
 //go:noescape
 func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)
@@ -79,6 +81,18 @@ func radix42AVX2(y, x, twa, twb []complex128, m, s int)
 //
 //go:noescape
 func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
+
+// radix3s1AVX2 is radix3 for s = 1 along p, leaving the last block of an
+// odd m to the caller.
+//
+//go:noescape
+func radix3s1AVX2(y, x, tw []complex128, m int, sin60 float64)
+
+// radix5s1AVX2 is radix5 for s = 1 along p, leaving the last block of an
+// odd m to the caller.
+//
+//go:noescape
+func radix5s1AVX2(y, x, tw []complex128, m int, c *[4]float64)
 
 // radix2AVX2 is radix2 for an even stride s.
 //

@@ -326,7 +326,11 @@ TEXT ·radix3AVX2(SB), NOSPLIT, $0-96
 	MOVQ R11, R8
 	IMULQ CX, R8            // 16·m·s
 	LEAQ (R11)(R11*1), R12
-	SHRQ $1, BX
+	SHRQ $1, BX             // pairs per block, ⌊s/2⌋
+	MOVQ BX, R14
+	SHLQ $5, R14
+	MOVQ R11, R15
+	SUBQ R14, R15           // 16 for an odd s: the last q, left to Go
 
 r3p:
 	VBROADCASTSD 0(DX), Y8
@@ -358,6 +362,8 @@ r3q:
 	DECQ AX
 	JNZ  r3q
 
+	ADDQ R15, SI
+	ADDQ R15, DI
 	ADDQ R12, DI
 	ADDQ $32, DX
 	DECQ CX
@@ -387,7 +393,11 @@ TEXT ·radix5AVX2(SB), NOSPLIT, $0-96
 	LEAQ (R8)(R8*2), R10    // 48·m·s
 	LEAQ (R11)(R11*2), R13  // 48·s
 	LEAQ (R11)(R11*4), R12  // 80·s
-	SHRQ $1, BX
+	SHRQ $1, BX             // pairs per block, ⌊s/2⌋
+	MOVQ BX, R14
+	SHLQ $5, R14
+	MOVQ R11, R15
+	SUBQ R14, R15           // 16 for an odd s: the last q, left to Go
 
 r5p:
 	MOVQ BX, AX
@@ -442,6 +452,8 @@ r5q:
 	DECQ AX
 	JNZ  r5q
 
+	ADDQ R15, SI
+	ADDQ R15, DI
 	ADDQ R12, DI
 	SUBQ R11, DI            // the other 4 blocks of s
 	ADDQ $64, DX
@@ -822,5 +834,111 @@ q55:
 	ADDQ $64, DX
 	DECQ CX
 	JNZ  p55
+	VZEROUPPER
+	RET
+
+
+// func radix3s1AVX2(y, x, tw []complex128, m int, sin60 float64)
+//
+// radix3 with s = 1 for the blocks p, p+1 at once: the outputs of block p
+// (y[3p..3p+2]) are the low halves, those of p+1 the high halves.
+TEXT ·radix3s1AVX2(SB), NOSPLIT, $0-88
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	VBROADCASTSD sin60+80(FP), Y14
+	VBROADCASTSD half<>(SB), Y13
+	VMOVUPD negim<>(SB), Y15
+	MOVQ CX, R8
+	SHLQ $4, R8             // 16·m
+	SHRQ $1, CX
+
+r3s1:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VADDPD  Y2, Y1, Y3
+	VSUBPD  Y2, Y1, Y4
+	VMULPD  Y14, Y4, Y4
+	MULNEGI(Y4, Y15)
+	VMOVAPD Y0, Y5
+	VFNMADD231PD Y13, Y3, Y5
+	VADDPD  Y3, Y0, Y0
+	VADDPD  Y4, Y5, Y1
+	VSUBPD  Y4, Y5, Y2
+	VMOVUPD 0(DX), X8
+	VINSERTF128 $1, 32(DX), Y8, Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y1, Y9, Y10, Y6)
+	VMOVUPD 16(DX), X8
+	VINSERTF128 $1, 48(DX), Y8, Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y2, Y9, Y10, Y7)
+	VMOVUPD X0, 0(DI)
+	VMOVUPD X6, 16(DI)
+	VMOVUPD X7, 32(DI)
+	VEXTRACTF128 $1, Y0, 48(DI)
+	VEXTRACTF128 $1, Y6, 64(DI)
+	VEXTRACTF128 $1, Y7, 80(DI)
+	ADDQ $32, SI
+	ADDQ $64, DX
+	ADDQ $96, DI
+	DECQ CX
+	JNZ  r3s1
+	VZEROUPPER
+	RET
+
+// S1TW5 multiplies Z by the twiddles at TWOFF(DX) (block p) and
+// TWOFF+64(DX) (block p+1) and stores the product for block p at
+// OUTOFF(DI) and for block p+1 at OUTOFF+80(DI).
+#define S1TW5(Z, TWOFF, OUTOFF) \
+	VMOVUPD TWOFF(DX), X5; \
+	VINSERTF128 $1, TWOFF+64(DX), Y5, Y5; \
+	VMOVDDUP Y5, Y6; \
+	VPERMILPD $15, Y5, Y7; \
+	CMUL(Z, Y6, Y7, Y8); \
+	VMOVUPD X8, OUTOFF(DI); \
+	VEXTRACTF128 $1, Y8, OUTOFF+80(DI)
+
+// func radix5s1AVX2(y, x, tw []complex128, m int, c *[4]float64)
+//
+// radix5 with s = 1 for the blocks p, p+1 at once, like radix3s1AVX2.
+TEXT ·radix5s1AVX2(SB), NOSPLIT, $0-88
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ c+80(FP), AX
+	VBROADCASTSD 0(AX), Y11
+	VBROADCASTSD 8(AX), Y12
+	VBROADCASTSD 16(AX), Y13
+	VBROADCASTSD 24(AX), Y14
+	VMOVUPD negim<>(SB), Y15
+	MOVQ CX, R8
+	SHLQ $4, R8             // 16·m
+	LEAQ (R8)(R8*2), R10    // 48·m
+	SHRQ $1, CX
+
+r5s1:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VMOVUPD (SI)(R10*1), Y3
+	VMOVUPD (SI)(R8*4), Y4
+	R5BFLY
+	VMOVUPD X0, 0(DI)
+	VEXTRACTF128 $1, Y0, 80(DI)
+	S1TW5(Y1, 0, 16)
+	S1TW5(Y2, 16, 32)
+	S1TW5(Y3, 32, 48)
+	S1TW5(Y4, 48, 64)
+	ADDQ $32, SI
+	ADDQ $128, DX
+	ADDQ $160, DI
+	DECQ CX
+	JNZ  r5s1
 	VZEROUPPER
 	RET

@@ -32,6 +32,14 @@ func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64) {
 	panic("fft: no SIMD kernels")
 }
 
+func radix3s1AVX2(y, x, tw []complex128, m int, sin60 float64) {
+	panic("fft: no SIMD kernels")
+}
+
+func radix5s1AVX2(y, x, tw []complex128, m int, c *[4]float64) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }
