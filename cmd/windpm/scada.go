@@ -53,7 +53,9 @@ func (f *scadaAnalysisFlags) register(cmd *cobra.Command) {
 }
 
 func (f *scadaAnalysisFlags) options(cmd *cobra.Command) (scada.Options, powercurve.Options, error) {
-	var so scada.Options
+	// A file that cannot be read is named on stderr and skipped; the
+	// command then exits 3 (partial), or 1 when every file failed.
+	so := scada.Options{KeepGoing: true}
 	if f.elevationM < -500 || f.elevationM > 9000 || math.IsNaN(f.elevationM) {
 		return so, powercurve.Options{}, usageErrorf("--elevation must be in [-500, 9000] m, got %g", f.elevationM)
 	}
@@ -131,7 +133,10 @@ curve_bins.`,
 			if err := writeSCADATable(out, tab, res, rep, po); err != nil {
 				return err
 			}
-			return printIngest(cmd, out, tab, rep, res, perr, asJSON)
+			if err := printIngest(cmd, out, tab, rep, res, perr, asJSON); err != nil {
+				return err
+			}
+			return partialInputs(cmd, rep)
 		},
 	}
 	af.register(cmd)
@@ -350,7 +355,7 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 			if err != nil {
 				return err
 			}
-			tab, _, err := scada.Load(args, so)
+			tab, rep, err := scada.Load(args, so)
 			if err != nil {
 				return err
 			}
@@ -374,7 +379,7 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s\n", elevationNote(cmd, res))
-			return nil
+			return partialInputs(cmd, rep)
 		},
 	}
 	af.register(cmd)
@@ -444,16 +449,16 @@ func (f *referenceFlags) period() (time.Time, time.Time, error) {
 }
 
 // loadAnalysed reads the inputs and flags their rows.
-func loadAnalysed(args []string, so scada.Options, po powercurve.Options) (*scada.Table, *powercurve.Result, error) {
-	tab, _, err := scada.Load(args, so)
+func loadAnalysed(args []string, so scada.Options, po powercurve.Options) (*scada.Table, *powercurve.Result, *scada.Report, error) {
+	tab, rep, err := scada.Load(args, so)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(tab.Rows) == 0 {
-		return nil, nil, fmt.Errorf("no SCADA rows in %s", strings.Join(args, " "))
+		return nil, nil, nil, fmt.Errorf("no SCADA rows in %s", strings.Join(args, " "))
 	}
 	res, err := powercurve.Analyse(tab, po)
-	return tab, res, err
+	return tab, res, rep, err
 }
 
 // fitModels fits the bearing-temperature models and names what it skipped
@@ -511,7 +516,7 @@ and skipped.`,
 			if err != nil {
 				return err
 			}
-			tab, res, err := loadAnalysed(args, so, po)
+			tab, res, rep, err := loadAnalysed(args, so, po)
 			if err != nil {
 				return err
 			}
@@ -530,8 +535,10 @@ and skipped.`,
 			for _, m := range set.Models {
 				fmt.Fprintf(w, "%s %s: %d reference rows, RMSE %.2f degC, threshold %.2f degC\n", m.Turbine, m.TargetName, m.RefRows, m.RefRMSE, m.Threshold)
 			}
-			_, err = fmt.Fprintf(w, "wrote %d models to %s\n", len(set.Models), out)
-			return err
+			if _, err := fmt.Fprintf(w, "wrote %d models to %s\n", len(set.Models), out); err != nil {
+				return err
+			}
+			return partialInputs(cmd, rep)
 		},
 	}
 	af.register(cmd)
@@ -605,7 +612,7 @@ threshold_degc, fraction_above_threshold}.`,
 			if err != nil {
 				return err
 			}
-			tab, res, err := loadAnalysed(args, so, set.PowerCurve)
+			tab, res, rep, err := loadAnalysed(args, so, set.PowerCurve)
 			if err != nil {
 				return err
 			}
@@ -651,12 +658,15 @@ threshold_degc, fraction_above_threshold}.`,
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				return enc.Encode(lines)
+				if err := enc.Encode(lines); err != nil {
+					return err
+				}
+				return partialInputs(cmd, rep)
 			}
 			for _, l := range lines {
 				fmt.Fprintf(w, "%s %s: %d rows, RMSE %.2f degC, threshold %.2f degC, %.1f %% above\n", l.Turbine, l.Target, l.Rows, l.RMSE, l.Threshold, 100*l.Above)
 			}
-			return nil
+			return partialInputs(cmd, rep)
 		},
 	}
 	af.register(cmd)
@@ -716,7 +726,7 @@ signals, fractions; docs/scada.md).`,
 				}
 				po = set.PowerCurve
 			}
-			tab, res, err := loadAnalysed(args, so, po)
+			tab, res, rep, err := loadAnalysed(args, so, po)
 			if err != nil {
 				return err
 			}
@@ -742,7 +752,10 @@ signals, fractions; docs/scada.md).`,
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				return enc.Encode(events)
+				if err := enc.Encode(events); err != nil {
+					return err
+				}
+				return partialInputs(cmd, rep)
 			}
 			for _, e := range events {
 				var sig []string
@@ -752,8 +765,10 @@ signals, fractions; docs/scada.md).`,
 				fmt.Fprintf(w, "%s %s -> %s (%.1f h, opened %s): %s\n", e.Turbine, e.Start.Format(time.RFC3339), e.End.Format(time.RFC3339),
 					e.End.Sub(e.Start).Hours(), e.Opened.Format(time.RFC3339), strings.Join(sig, ", "))
 			}
-			_, err = fmt.Fprintf(w, "%d events\n", len(events))
-			return err
+			if _, err := fmt.Fprintf(w, "%d events\n", len(events)); err != nil {
+				return err
+			}
+			return partialInputs(cmd, rep)
 		},
 	}
 	af.register(cmd)
@@ -794,4 +809,16 @@ func writeEventsTable(path string, events []nbm.Event) error {
 		}
 	}
 	return w.Close()
+}
+
+// partialInputs names on stderr the files Ingest skipped and returns the
+// exit-3 error, or nil when none was.
+func partialInputs(cmd *cobra.Command, rep *scada.Report) error {
+	if rep == nil || len(rep.Failed) == 0 {
+		return nil
+	}
+	for _, f := range rep.Failed {
+		fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s\n", oneLine(f))
+	}
+	return partialErrorf("%d of the input files failed (named above); the rest were processed", len(rep.Failed))
 }

@@ -108,6 +108,20 @@ func TestSCADAIngestSynth(t *testing.T) {
 	if one := curveOf(out, "--turbine", "WT02"); strings.Contains(one, "WT01") || !strings.Contains(one, "WT02") {
 		t.Errorf("--turbine WT02:\n%s", one)
 	}
+	// A bad file among good ones: named on stderr, the rest written, exit 3.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out2 := filepath.Join(t.TempDir(), "s2.parquet")
+	stdout, stderr, code = runCLI(t, "scada", "ingest", in, bad, "-o", out2)
+	if code != 3 || !strings.Contains(stderr, "bad.csv: no built-in mapping fits") || !strings.Contains(stdout, "skipped: scada: "+bad) ||
+		!strings.Contains(stdout, "wrote 1728 rows") {
+		t.Errorf("partial ingest: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if tab, err := scada.ReadParquet(out2); err != nil || len(tab.Rows) != 1728 {
+		t.Errorf("partial ingest table: %v", err)
+	}
 }
 
 func TestSCADAErrors(t *testing.T) {

@@ -77,6 +77,10 @@ type Options struct {
 	// GapListed is the missing time above which a gap is listed in the
 	// Report; 0 means 1 hour.
 	GapListed time.Duration
+	// KeepGoing makes Ingest skip a file that cannot be read or parsed
+	// (listed in Report.Failed) instead of failing; it fails only when
+	// every file does.
+	KeepGoing bool
 	// Workers is the number of files Ingest reads at once; 0 means 1. The
 	// result does not depend on it. One worker is the default because two
 	// were not faster on the 2-core machine where this was measured, under
@@ -185,9 +189,16 @@ func (in *Ingester) addFiles(files []string) error {
 	for i := range files {
 		res := <-results[i]
 		if res.err != nil {
-			return res.err
+			if !in.opts.KeepGoing {
+				return res.err
+			}
+			in.rep.Failed = append(in.rep.Failed, res.err.Error())
+			continue
 		}
 		in.merge(res.sub)
+	}
+	if len(files) > 0 && len(in.rep.Failed) == len(files) {
+		return fmt.Errorf("scada: every file failed; the first: %s", in.rep.Failed[0])
 	}
 	return nil
 }

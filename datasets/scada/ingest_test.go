@@ -402,3 +402,33 @@ func fixtures(t testing.TB, pattern string) [][]byte {
 	}
 	return out
 }
+
+func TestKeepGoing(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "WT01.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(good, []byte("time,wind_speed_m_s,active_power_kw\n2017-01-01T00:00:00Z,5,100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Ingest([]string{good, bad}, Options{}); err == nil || !strings.Contains(err.Error(), "bad.csv") {
+		t.Errorf("without KeepGoing: %v", err)
+	}
+	tab, rep, err := Ingest([]string{good, bad}, Options{KeepGoing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, tab, rep)
+	if len(tab.Rows) != 1 || len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0], "bad.csv") {
+		t.Errorf("rows %d, failed %v", len(tab.Rows), rep.Failed)
+	}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "skipped: scada: "+bad) {
+		t.Errorf("report text lacks the skipped file:\n%s", b.String())
+	}
+	if _, _, err := Ingest([]string{bad}, Options{KeepGoing: true}); err == nil || !strings.Contains(err.Error(), "every file failed") {
+		t.Errorf("all bad: %v", err)
+	}
+}

@@ -39,6 +39,9 @@ type Report struct {
 	ClockChanges []ClockChange   // changes of the stamps' UTC offset between consecutive rows
 	EmptyRuns    []EmptyRun      // where the dropped empty rows were
 	EventLogs    []EventLogReport
+	// Failed lists the files skipped with Options.KeepGoing, as "scada:
+	// file: problem".
+	Failed []string
 
 	// Examples, at most ten each, as file:line: what.
 	RaggedLines, NoTurbineLines, BadStampLines, BadNumberExamples []string
@@ -151,6 +154,9 @@ type EventLogReport struct {
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "files: %d\n", len(r.Files))
+	for _, f := range r.Failed {
+		fmt.Fprintf(&b, "  skipped: %s\n", f)
+	}
 	for _, f := range r.Files {
 		fmt.Fprintf(&b, "  %s: %s", f.Name, f.Kind)
 		if f.Mapping != "" {
