@@ -102,7 +102,8 @@ gaps over an hour, empty rows), and per turbine the flag counts.
 
 --json prints {"output", "rows", "elevation_m", "density_note", "report",
 "turbines"} instead: report is the ingest report (datasets/scada Report,
-Go field names, durations in nanoseconds), turbines one object per turbine
+snake_case keys, durations in nanoseconds in the keys ending _ns, offsets
+in seconds in those ending _s), turbines one object per turbine
 with rows, clean_rows, flagged (per flag name), lost_energy_kwh and
 curve_bins.`,
 		Example: `  windpm scada ingest ../shared/data/scada/la_haute_borne/exact_2017 -o scada.parquet

@@ -47,8 +47,11 @@ func TestSCADAIngestSynth(t *testing.T) {
 		Rows       int     `json:"rows"`
 		ElevationM float64 `json:"elevation_m"`
 		Note       string  `json:"density_note"`
-		Report     struct{ RowsRead, RowsKept int }
-		Turbines   []struct {
+		Report     struct {
+			RowsRead int `json:"rows_read"`
+			RowsKept int `json:"rows_kept"`
+		} `json:"report"`
+		Turbines []struct {
 			Turbine   string         `json:"turbine"`
 			Rows      int            `json:"rows"`
 			CleanRows int            `json:"clean_rows"`
@@ -58,7 +61,7 @@ func TestSCADAIngestSynth(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &js); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
-	if js.Rows != 2*6*144 || js.Report.RowsKept != js.Rows || len(js.Turbines) != 2 || !strings.Contains(js.Note, "default") {
+	if js.Rows != 2*6*144 || js.Report.RowsKept != js.Rows || js.Report.RowsRead != js.Rows || len(js.Turbines) != 2 || !strings.Contains(js.Note, "default") {
 		t.Fatalf("json %+v", js)
 	}
 	want, _, err := scada.Ingest([]string{in}, scada.Options{})

@@ -10,42 +10,47 @@ import (
 // Report says what ingesting found and fixed. Every data row read is
 // accounted for: RowsRead = RowsKept + Dropped().
 type Report struct {
-	Files    []FileReport
-	Interval time.Duration // nominal step
+	Files    []FileReport  `json:"files"`
+	Interval time.Duration `json:"interval_ns"` // nominal step
 	// GapListed is the missing time above which a gap is in GapsListed.
-	GapListed time.Duration
+	GapListed time.Duration `json:"gap_listed_ns"`
 
-	RowsRead int // data records in the SCADA files, header excluded
-	RowsKept int // rows in the Table
+	RowsRead int `json:"rows_read"` // data records in the SCADA files, header excluded
+	RowsKept int `json:"rows_kept"` // rows in the Table
 
 	// Dropped rows, by reason.
-	Ragged     int // field count differs from the header's
-	NoTurbine  int // empty turbine field
-	BadStamps  int // time stamp not readable
-	EmptyRows  int // a stamp but every mapped value empty
-	Duplicates int // same turbine and UTC stamp as an earlier row, merged into it
+	Ragged     int `json:"ragged"`     // field count differs from the header's
+	NoTurbine  int `json:"no_turbine"` // empty turbine field
+	BadStamps  int `json:"bad_stamps"` // time stamp not readable
+	EmptyRows  int `json:"empty_rows"` // a stamp but every mapped value empty
+	Duplicates int `json:"duplicates"` // same turbine and UTC stamp as an earlier row, merged into it
 
 	// Findings on kept rows.
-	DuplicatesDiffering int // duplicates that differed from the row they were merged into
-	ConflictingFields   int // fields both rows had with different values (the later read wins)
-	OutOfOrder          int // rows earlier than the previous row of their turbine in the same file
-	BadNumbers          int // value fields that were not numbers (kept as missing)
-	AmbiguousLocal      int // wall-clock stamps without offset in a repeated hour
-	NonexistentLocal    int // wall-clock stamps without offset in a skipped hour
-	OffGrid             int // stamps not on a multiple of Interval
+	DuplicatesDiffering int `json:"duplicates_differing"` // duplicates that differed from the row they were merged into
+	ConflictingFields   int `json:"conflicting_fields"`   // fields both rows had with different values (the later read wins)
+	OutOfOrder          int `json:"out_of_order"`         // rows earlier than the previous row of their turbine in the same file
+	BadNumbers          int `json:"bad_numbers"`          // value fields that were not numbers (kept as missing)
+	AmbiguousLocal      int `json:"ambiguous_local"`      // wall-clock stamps without offset in a repeated hour
+	NonexistentLocal    int `json:"nonexistent_local"`    // wall-clock stamps without offset in a skipped hour
+	OffGrid             int `json:"off_grid"`             // stamps not on a multiple of Interval
 
-	Turbines     []TurbineReport // by turbine name
-	GapsListed   []Gap           // gaps longer than GapListed, by turbine then time
-	ClockChanges []ClockChange   // changes of the stamps' UTC offset between consecutive rows
-	EmptyRuns    []EmptyRun      // where the dropped empty rows were
-	EventLogs    []EventLogReport
+	Turbines     []TurbineReport  `json:"turbines"`      // by turbine name
+	GapsListed   []Gap            `json:"gaps_listed"`   // gaps longer than GapListed, by turbine then time
+	ClockChanges []ClockChange    `json:"clock_changes"` // changes of the stamps' UTC offset between consecutive rows
+	EmptyRuns    []EmptyRun       `json:"empty_runs"`    // where the dropped empty rows were
+	EventLogs    []EventLogReport `json:"event_logs"`
 	// Failed lists the files skipped with Options.KeepGoing, as "scada:
 	// file: problem".
-	Failed []string
+	Failed []string `json:"failed"`
 
 	// Examples, at most ten each, as file:line: what.
-	RaggedLines, NoTurbineLines, BadStampLines, BadNumberExamples []string
-	AmbiguousLines, NonexistentLines, DuplicateExamples           []string
+	RaggedLines       []string `json:"ragged_lines"`
+	NoTurbineLines    []string `json:"no_turbine_lines"`
+	BadStampLines     []string `json:"bad_stamp_lines"`
+	BadNumberExamples []string `json:"bad_number_examples"`
+	AmbiguousLines    []string `json:"ambiguous_lines"`
+	NonexistentLines  []string `json:"nonexistent_lines"`
+	DuplicateExamples []string `json:"duplicate_examples"`
 }
 
 // Dropped returns the number of data rows read but not kept as rows of
@@ -56,59 +61,67 @@ func (r *Report) Dropped() int {
 
 // FileReport describes one file read.
 type FileReport struct {
-	Name       string
-	Kind       string // "scada" or the event-log kind
-	Mapping    string
-	Encoding   string // ascii, utf-8, utf-8-bom or latin-1
-	Delimiter  string
-	LineEnding string // LF, CRLF or none
-	Rows       int    // data records
-	Turbines   []string
-	Unmapped   []string // header columns neither mapped nor ignored by the mapping
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"` // "scada" or the event-log kind
+	Mapping    string   `json:"mapping"`
+	Encoding   string   `json:"encoding"` // ascii, utf-8, utf-8-bom or latin-1
+	Delimiter  string   `json:"delimiter"`
+	LineEnding string   `json:"line_ending"` // LF, CRLF or none
+	Rows       int      `json:"rows"`        // data records
+	Turbines   []string `json:"turbines"`
+	Unmapped   []string `json:"unmapped"` // header columns neither mapped nor ignored by the mapping
 }
 
 // TurbineReport summarises one turbine after normalisation.
 type TurbineReport struct {
-	Turbine       string
-	Files         []string
-	Rows          int       // rows kept
-	First, Last   time.Time // UTC
-	Stamps        int       // nominal stamps from First to Last
-	Gaps          int       // steps longer than the interval
-	MissingStamps int       // Stamps − Rows when all stamps are on the grid
-	EmptyRows     int
-	Duplicates    int
-	OffGrid       int
+	Turbine       string    `json:"turbine"`
+	Files         []string  `json:"files"`
+	Rows          int       `json:"rows"`           // rows kept
+	First         time.Time `json:"first"`          // UTC
+	Last          time.Time `json:"last"`           // UTC
+	Stamps        int       `json:"stamps"`         // nominal stamps from First to Last
+	Gaps          int       `json:"gaps"`           // steps longer than the interval
+	MissingStamps int       `json:"missing_stamps"` // Stamps − Rows when all stamps are on the grid
+	EmptyRows     int       `json:"empty_rows"`
+	Duplicates    int       `json:"duplicates"`
+	OffGrid       int       `json:"off_grid"`
 }
 
 // Gap is a run of missing stamps of one turbine.
 type Gap struct {
-	Turbine    string
-	Last, Next time.Time     // the rows either side, UTC
-	Missing    time.Duration // Next − Last − Interval
+	Turbine string        `json:"turbine"`
+	Last    time.Time     `json:"last"`       // the rows either side, UTC
+	Next    time.Time     `json:"next"`       // the rows either side, UTC
+	Missing time.Duration `json:"missing_ns"` // Next − Last − Interval
 }
 
 // EmptyRun is a run of stamps of one turbine, one interval apart, that
 // had rows with a stamp and no value (dropped).
 type EmptyRun struct {
-	Turbine     string
-	First, Last time.Time // UTC
-	Stamps      int       // distinct stamps in the run
+	Turbine string    `json:"turbine"`
+	First   time.Time `json:"first"`  // UTC
+	Last    time.Time `json:"last"`   // UTC
+	Stamps  int       `json:"stamps"` // distinct stamps in the run
 }
 
 // ClockChange is a change of the UTC offset written in the stamps between
 // two consecutive rows of a turbine.
 type ClockChange struct {
-	Turbine                   string
-	Last, Next                time.Time // UTC of the rows either side
-	OffsetBefore, OffsetAfter int       // seconds east of UTC
-	UTCStep, WallStep         time.Duration
-	MissingStamps             int // UTCStep / Interval − 1
+	Turbine       string        `json:"turbine"`
+	Last          time.Time     `json:"last"`            // UTC of the rows either side
+	Next          time.Time     `json:"next"`            // UTC of the rows either side
+	OffsetBefore  int           `json:"offset_before_s"` // seconds east of UTC
+	OffsetAfter   int           `json:"offset_after_s"`  // seconds east of UTC
+	UTCStep       time.Duration `json:"utc_step_ns"`
+	WallStep      time.Duration `json:"wall_step_ns"`
+	MissingStamps int           `json:"missing_stamps"` // UTCStep / Interval − 1
 	// For a backward change: the repeated wall-clock window (wall times in
 	// UTC values) and how many rows fall in it with the old offset (first
 	// pass) and with the new one (second pass).
-	RepeatedFrom, RepeatedTo time.Time
-	FirstPass, SecondPass    int
+	RepeatedFrom time.Time `json:"repeated_from"`
+	RepeatedTo   time.Time `json:"repeated_to"`
+	FirstPass    int       `json:"first_pass"`
+	SecondPass   int       `json:"second_pass"`
 }
 
 func fmtOffset(s int) string {
@@ -139,15 +152,15 @@ func (g Gap) String() string {
 
 // EventLogReport summarises one event log read.
 type EventLogReport struct {
-	Name   string
-	Kind   string
-	Rows   int // data records
-	Events int
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Rows   int    `json:"rows"` // data records
+	Events int    `json:"events"`
 	// Flag counts: events with each flag (an event may have several).
-	ResetBeforeDetection int
-	NoEnd                int
-	BadRows              int      // rows skipped: field count or time stamp unreadable
-	BadRowExamples       []string // at most ten, as file:line: what
+	ResetBeforeDetection int      `json:"reset_before_detection"`
+	NoEnd                int      `json:"no_end"`
+	BadRows              int      `json:"bad_rows"`         // rows skipped: field count or time stamp unreadable
+	BadRowExamples       []string `json:"bad_row_examples"` // at most ten, as file:line: what
 }
 
 // WriteText writes the report for a person to read.
