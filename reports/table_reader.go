@@ -14,12 +14,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/schema"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/reports/atomicfile"
+	"github.com/windpm/windpm/reports/pagecheck"
 )
 
 // FeatureTable is a features table read whole into memory.
@@ -215,14 +215,10 @@ func (r *FeatureReader) readRowGroup() (err error) {
 	rgr := r.pf.RowGroup(r.rg)
 	r.rows = int(rgr.NumRows())
 	for i, j := range r.idx {
-		pr, err := rgr.GetColumnPageReader(j)
+		cr, err := pagecheck.ColumnReader(r.pf, rgr, j)
 		if err != nil {
 			return fmt.Errorf("%s: row group %d: column %s: %w", r.cur, r.rg, r.cols[i].Name, err)
 		}
-		// checkedPages refuses pages whose levels would make arrow/go's
-		// reader loop for ever (see record_reader.go).
-		descr := r.pf.MetaData().Schema.Column(j)
-		cr := file.NewColumnReader(descr, &checkedPages{PageReader: pr, descr: descr}, memory.DefaultAllocator, r.pf.BufferPool())
 		if err := r.data[i].read(cr, r.rows); err != nil {
 			return fmt.Errorf("%s: row group %d: column %s: %w", r.cur, r.rg, r.cols[i].Name, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/schema"
+	"github.com/windpm/windpm/reports/pagecheck"
 )
 
 // The columns of a SCADA Parquet table (`windpm scada ingest`, see
@@ -118,8 +119,8 @@ func readParquet(data []byte) (t *Table, err error) {
 	}
 	var rows []Row
 	for rg := range pf.NumRowGroups() {
-		rgr := pf.RowGroup(rg)
-		m := int(rgr.NumRows())
+		rgr := rowGroup{pf, pf.RowGroup(rg)}
+		m := int(rgr.rgr.NumRows())
 		if m < 0 || int64(len(rows)+m) > n {
 			return nil, fmt.Errorf("row group %d: %d rows, more than the file's %d", rg, m, n)
 		}
@@ -261,15 +262,24 @@ func readColumn[T any](cr batchReader[T], maxDef int16, m int) ([]*T, error) {
 	return out, nil
 }
 
-func chunk(rgr *file.RowGroupReader, j int) (file.ColumnChunkReader, int16, error) {
-	cr, err := rgr.Column(j)
+// rowGroup is a row group of a scada table being read.
+type rowGroup struct {
+	pf  *file.Reader
+	rgr *file.RowGroupReader
+}
+
+// chunk returns a reader of column j whose pages are checked before
+// arrow/go decodes them (reports/pagecheck: a damaged page must be an
+// error, not a hang).
+func chunk(rgr rowGroup, j int) (file.ColumnChunkReader, int16, error) {
+	cr, err := pagecheck.ColumnReader(rgr.pf, rgr.rgr, j)
 	if err != nil {
 		return nil, 0, err
 	}
 	return cr, cr.Descriptor().MaxDefinitionLevel(), nil
 }
 
-func readStrings(rgr *file.RowGroupReader, j, m int) ([]*string, error) {
+func readStrings(rgr rowGroup, j, m int) ([]*string, error) {
 	cr, maxDef, err := chunk(rgr, j)
 	if err != nil {
 		return nil, err
@@ -292,7 +302,7 @@ func readStrings(rgr *file.RowGroupReader, j, m int) ([]*string, error) {
 	return out, nil
 }
 
-func readInt64s(rgr *file.RowGroupReader, j, m int) ([]*int64, error) {
+func readInt64s(rgr rowGroup, j, m int) ([]*int64, error) {
 	cr, maxDef, err := chunk(rgr, j)
 	if err != nil {
 		return nil, err
@@ -304,7 +314,7 @@ func readInt64s(rgr *file.RowGroupReader, j, m int) ([]*int64, error) {
 	return readColumn[int64](ir, maxDef, m)
 }
 
-func readInt32s(rgr *file.RowGroupReader, j, m int) ([]*int32, error) {
+func readInt32s(rgr rowGroup, j, m int) ([]*int32, error) {
 	cr, maxDef, err := chunk(rgr, j)
 	if err != nil {
 		return nil, err
@@ -316,7 +326,7 @@ func readInt32s(rgr *file.RowGroupReader, j, m int) ([]*int32, error) {
 	return readColumn[int32](ir, maxDef, m)
 }
 
-func readFloat64s(rgr *file.RowGroupReader, j, m int) ([]float64, error) {
+func readFloat64s(rgr rowGroup, j, m int) ([]float64, error) {
 	cr, maxDef, err := chunk(rgr, j)
 	if err != nil {
 		return nil, err
