@@ -583,11 +583,12 @@ func scanCapture(c *datasets.FleetCapture, set *scanSettings, ex *features.Extra
 	return scanResult{rows: rows, rec: rec}
 }
 
-// scanExit returns the run's exit: partial (3) when captures failed, else
-// 4 when --fail-on is reached, else success.
+// scanExit returns the run's exit: partial (3) when captures failed (the
+// outputs hold the rest), else 4 when --fail-on is reached, else success.
 func scanExit(out string, set *scanSettings, b *batch) error {
 	if b.failed > 0 {
-		return b.result()
+		// The tables and the report were written whatever failed: partial.
+		return partialErrorf("%s; %d capture(s) failed (listed in %s)", oneLine(b.lastErr.Error()), b.failed, filepath.Join(out, "report.html"))
 	}
 	if set.failOn < 0 {
 		return nil

@@ -405,3 +405,36 @@ func TestScanModel(t *testing.T) {
 		t.Errorf("model with an unknown column: exit %d: %s", code, stderr)
 	}
 }
+
+// TestScanBadCapture: a corrupt capture among good ones is named on
+// stderr, recorded, listed in the report, not retried, and the run exits
+// 3 with every output written.
+func TestScanBadCapture(t *testing.T) {
+	dir := t.TempDir()
+	fleet, out := filepath.Join(dir, "fleet"), filepath.Join(dir, "scan")
+	good := filepath.Join(fleet, "WT01", "s1", "20250301T000000Z.csv")
+	bad := filepath.Join(fleet, "WT01", "s1", "20250302T000000Z.wav")
+	os.MkdirAll(filepath.Dir(good), 0o755)
+	var csv strings.Builder
+	csv.WriteString("time,x\n")
+	for i := 0; i < 4096; i++ {
+		fmt.Fprintf(&csv, "%g,%g\n", float64(i)/1000, float64(i%7)-3)
+	}
+	os.WriteFile(good, []byte(csv.String()), 0o644)
+	os.WriteFile(bad, []byte("RIFF\x10\x00\x00\x00WAVEjunk"), 0o644)
+	_, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", out)
+	if code != exitPartial || !strings.Contains(stderr, "20250302T000000Z.wav") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	sum, err := scanreport.ReadSummaryJSON(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Failed) != 1 || sum.Failed[0].Path != "WT01/s1/20250302T000000Z.wav" || sum.Captures != 1 {
+		t.Errorf("summary: failed %+v, captures %d", sum.Failed, sum.Captures)
+	}
+	stdout, _, code := runCLI(t, "scan", "--fleet", fleet, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "nothing new") {
+		t.Errorf("second run: exit %d: %s", code, stdout)
+	}
+}
