@@ -42,7 +42,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--benchtime", default="0.3s", help="go test -benchtime per benchmark")
-    ap.add_argument("--sizes", default="", help="comma-separated subset of sizes (default: all)")
+    ap.add_argument("--sizes", default="", help="comma-separated sizes (default: the standard set of fft_bench_test.go)")
+    ap.add_argument("--from-raw", default="", help="print the tables of a --raw file instead of running")
     ap.add_argument("--raw", default="", help="write every result line here")
     ap.add_argument("--libs", default="", help="comma-separated subset of " + ",".join(LIBS) + " (default: all)")
     ap.add_argument("--step", action="store_true", help="also time the feature step (windpm and FFTW)")
@@ -51,6 +52,17 @@ def main():
     libs = args.libs.split(",") if args.libs else list(LIBS)
     if "windpm" not in libs:
         ap.error("--libs must include windpm (the ratios are against it)")
+
+    if args.from_raw:
+        results = collections.defaultdict(list)
+        with open(args.from_raw) as f:
+            for line in f:
+                m = LINE.match(line)
+                if m:
+                    results[(m[1], int(m[2]), m[3])].append(float(m[5]) / 1e6)
+        rounds = max(len(v) for v in results.values())
+        print_tables(results, rounds)
+        return
 
     tmp = tempfile.mkdtemp(prefix="windpm-bench-")
     gobin = os.path.join(tmp, "fft.test")
@@ -82,7 +94,8 @@ def main():
         if not args.no_fft:
             outs.append(run([gobin, "-test.run", "^$", "-test.bench",
                              f"^Benchmark(Forward|Inverse)$/^n={size_re}$/^lib={go_libs}$",
-                             "-test.benchtime", args.benchtime, "-test.benchmem"], cwd=os.path.join(ROOT, "fft")))
+                             "-test.benchtime", args.benchtime, "-test.benchmem"]
+                            + (["-fft.sizes", ",".join(sizes)] if sizes else []), cwd=os.path.join(ROOT, "fft")))
         numpy_cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "fft_numpy.py"), "--repeat", "3"]
         if sizes:
             numpy_cmd += ["--sizes", ",".join(sizes)]
@@ -100,26 +113,35 @@ def main():
         with open(args.raw, "w") as f:
             f.write("\n".join(raw) + "\n")
     shutil.rmtree(tmp, ignore_errors=True)
+    print_tables(results, args.rounds)
 
-    present = [lib for lib in LIBS if any(k[2] == lib for k in results)]
-    peers = [lib for lib in present if lib != "windpm"]
+
+def print_tables(results, rounds):
+    """Prints one Markdown table per direction: median ms per call and peer/windpm."""
     for direction in ["Forward", "Inverse", "FeatureStep"]:
         ns = sorted({k[1] for k in results if k[0] == direction},
                     key=lambda n: (n & (n - 1) != 0, n))
         if not ns:
             continue
-        print(f"\n{direction} (ms per call, median of {args.rounds} rounds; ratio = peer / windpm)\n")
+        present = [lib for lib in LIBS if any(k[0] == direction and k[2] == lib for k in results)]
+        peers = [lib for lib in present if lib != "windpm"]
+        print(f"\n{direction} (ms per call, median of {rounds} rounds; ratio = peer / windpm)\n")
         head = ["n"] + [f"{lib} ms" for lib in present] + [f"{lib}/windpm" for lib in peers]
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for n in ns:
             med = {lib: statistics.median(results[(direction, n, lib)])
                    for lib in present if results.get((direction, n, lib))}
-            cells = [str(n)] + [f"{med[lib]:.3f}" if lib in med else "—" for lib in present]
+            cells = [str(n)] + [fmt_ms(med[lib]) if lib in med else "—" for lib in present]
             for lib in peers:
                 ok = lib in med and "windpm" in med
                 cells.append(f"{med[lib] / med['windpm']:.2f}" if ok else "—")
             print("| " + " | ".join(cells) + " |")
+
+
+def fmt_ms(v):
+    """Three significant digits at least, three decimals at most below 1 ms."""
+    return f"{v:.3f}" if v >= 0.1 else f"{v:.4f}"
 
 
 if __name__ == "__main__":

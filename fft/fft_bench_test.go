@@ -1,8 +1,11 @@
 package fft
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	godsp "github.com/mjibson/go-dsp/fft"
@@ -16,6 +19,28 @@ import (
 var coreBenchSizes = []int{
 	4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576,
 	120000, 243938, 256000, 262139,
+}
+
+// benchSizes, if set (go test -bench Forward ./fft -args -fft.sizes
+// 59049,91125), replaces coreBenchSizes in BenchmarkForward and
+// BenchmarkInverse; bench/fft.py passes its --sizes here.
+var benchSizes = flag.String("fft.sizes", "", "comma-separated lengths for BenchmarkForward and BenchmarkInverse (default: the standard set)")
+
+// realBenchSizes returns the lengths of BenchmarkForward and
+// BenchmarkInverse.
+func realBenchSizes(b *testing.B) []int {
+	if *benchSizes == "" {
+		return coreBenchSizes
+	}
+	var sizes []int
+	for _, f := range strings.Split(*benchSizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("-fft.sizes: bad length %q", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 // skipSlowGonum skips gonum at lengths with a prime factor above 10000:
@@ -50,7 +75,7 @@ func coreBenchSignal(n int) []float64 {
 // benchstat -col /lib.
 func BenchmarkForward(b *testing.B) {
 	godsp.SetWorkerPoolSize(1)
-	for _, n := range coreBenchSizes {
+	for _, n := range realBenchSizes(b) {
 		x := coreBenchSignal(n)
 		b.Run(fmt.Sprintf("n=%d/lib=windpm", n), func(b *testing.B) {
 			p := NewPlan(n)
@@ -88,7 +113,7 @@ func BenchmarkForward(b *testing.B) {
 // spectrum (go-dsp has no half-spectrum inverse; it allocates).
 func BenchmarkInverse(b *testing.B) {
 	godsp.SetWorkerPoolSize(1)
-	for _, n := range coreBenchSizes {
+	for _, n := range realBenchSizes(b) {
 		x := coreBenchSignal(n)
 		spec := make([]complex128, n/2+1)
 		NewPlan(n).Forward(spec, x)
