@@ -83,8 +83,9 @@ func (o *OrderResampler) OutLen(lastRev float64) int {
 		return 0
 	}
 	v := math.Floor(lastRev * float64(o.spr))
-	if v >= 1<<62 {
-		return 1 << 62 // absurd, but no overflow; Resample is bounded by len(dst)
+	// math.MaxInt/2 rather than 1<<62 so that 32-bit builds compile.
+	if v >= math.MaxInt/2 {
+		return math.MaxInt / 2 // absurd, but no overflow; Resample is bounded by len(dst)
 	}
 	n := int(v) + 1
 	// Guard against the product rounding up past lastRev.
