@@ -89,6 +89,9 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[h] = complex(real(z0)-imag(z0), 0)
 	tw := p.tw
+	// The AVX2 kernel takes k, k+1 with their partners h−k, h−k−1 and
+	// stops before the two ranges meet; the loop does the last k (at most
+	// two).
 	k0 := 1
 	if pairs := (h/2 - 1) / 2; p.simd && pairs > 0 {
 		realForwardAVX2(dst[:h], tw, pairs)
@@ -144,7 +147,7 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	x0, xh := real(src[0]), real(src[h])
 	z[0] = complex(c*(x0+xh), c*(x0-xh))
 	tw := p.tw
-	k0 := 1
+	k0 := 1 // as in Forward
 	if pairs := (h/2 - 1) / 2; p.simd && pairs > 0 {
 		realInverseAVX2(z, src, tw, c, pairs)
 		k0 = 2*pairs + 1
