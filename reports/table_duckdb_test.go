@@ -146,6 +146,23 @@ func TestDuckDBReadsFeatureTable(t *testing.T) {
 	}
 }
 
+// TestDuckDBReadsSnappyTable: the Snappy files of a scan's partitions
+// read back, in windpm and in DuckDB, as the zstd ones do.
+func TestDuckDBReadsSnappyTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "features.parquet")
+	s := testSchema(true)
+	rows := testRows(5, true)
+	writeTableOptions(t, path, s, rows, 4, FeatureWriterOptions{Snappy: true})
+	got, err := ReadFeatureTable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Rows) != len(rows) {
+		t.Fatalf("%d rows, want %d", len(got.Rows), len(rows))
+	}
+	checkDuckDB(t, duckdbtest.Run(t, path), s, rows, nil)
+}
+
 func TestDuckDBReadsPartitionedTable(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "features")
 	s := testSchema(false)

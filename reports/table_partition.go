@@ -299,7 +299,7 @@ func (p *PartitionedFeatureWriter) partition(rel string) (*partition, error) {
 	}
 	n := p.nextPart[rel]
 	p.nextPart[rel] = n + 1
-	w, err := newFeatureWriter(filepath.Join(d, fmt.Sprintf("part-%05d.parquet", n)), p.schema, p.fileMeta, p.rgRows)
+	w, err := newFeatureWriter(filepath.Join(d, fmt.Sprintf("part-%05d.parquet", n)), p.schema, p.fileMeta, p.rgRows, FeatureWriterOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.dir, err)
 	}

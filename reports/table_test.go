@@ -133,7 +133,12 @@ func rowsEqual(t *testing.T, got, want []FeatureRow) {
 
 func writeTable(t testing.TB, path string, s FeatureSchema, rows []FeatureRow, rgRows int) {
 	t.Helper()
-	w, err := newFeatureWriter(path, s, map[string]string{MetaConfig: `{"envelope_lo_hz":0}`, MetaToolVersion: "v0.test", "windpm.command": "features"}, rgRows)
+	writeTableOptions(t, path, s, rows, rgRows, FeatureWriterOptions{})
+}
+
+func writeTableOptions(t testing.TB, path string, s FeatureSchema, rows []FeatureRow, rgRows int, o FeatureWriterOptions) {
+	t.Helper()
+	w, err := newFeatureWriter(path, s, map[string]string{MetaConfig: `{"envelope_lo_hz":0}`, MetaToolVersion: "v0.test", "windpm.command": "features"}, rgRows, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +350,7 @@ func listDir(t *testing.T, dir string) []string {
 func TestFeatureWriterAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.parquet")
-	w, err := newFeatureWriter(path, testSchema(true), nil, 4)
+	w, err := newFeatureWriter(path, testSchema(true), nil, 4, FeatureWriterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -614,7 +619,7 @@ func TestReadCorruptTable(t *testing.T) {
 func TestFeatureWriterMemoryBounded(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f.parquet")
 	s := testSchema(false)
-	w, err := newFeatureWriter(path, s, nil, 500)
+	w, err := newFeatureWriter(path, s, nil, 500, FeatureWriterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

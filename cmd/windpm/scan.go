@@ -111,14 +111,15 @@ type scanSettings struct {
 	// Model is the classifier's fingerprint.
 	Model string `json:"model,omitempty"`
 
-	failOn models.Severity // -1: no --fail-on
-	scada  *scada.Table
-	model  *classifier.Model
-	bind   []int // model feature j is features column bind[j]
-	assets *datasets.Assets
-	opts   datasets.Options
-	kin    *kinematicsSource
-	schema reports.FeatureSchema
+	failOn     models.Severity // -1: no --fail-on
+	scadaPaths []string
+	power      map[string]*scada.Series // per turbine, loaded by deriveOutputs
+	model      *classifier.Model
+	bind       []int // model feature j is features column bind[j]
+	assets     *datasets.Assets
+	opts       datasets.Options
+	kin        *kinematicsSource
+	schema     reports.FeatureSchema
 }
 
 func (o *scanOptions) settings() (*scanSettings, error) {
@@ -212,11 +213,8 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	}
 
 	if len(o.scada) > 0 {
-		t, _, err := scada.Load(o.scada, scada.Options{})
-		if err != nil {
-			return err
-		}
-		set.scada = t
+		// Read when the scores are made; here only identified.
+		set.scadaPaths = o.scada
 		files, err := scada.ExpandPaths(o.scada)
 		if err != nil {
 			return err
@@ -532,7 +530,9 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 					return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
 				}
 				var err error
-				if w, err = reports.NewFeatureWriter(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta); err != nil {
+				// A partition file holds a turbine-day: Snappy (see
+				// reports.FeatureWriterOptions).
+				if w, err = reports.NewFeatureWriterOptions(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta, reports.FeatureWriterOptions{Snappy: true}); err != nil {
 					return err
 				}
 				wPart = part

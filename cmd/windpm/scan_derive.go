@@ -70,6 +70,11 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		return nil, err
 	}
 	inds := models.DefaultIndicators()
+	if set.scadaPaths != nil {
+		if set.power, err = scada.LoadSignal(set.scadaPaths, scada.Options{}, scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}); err != nil {
+			return nil, err
+		}
+	}
 	scoresPath, alarmsPath := filepath.Join(o.out, "scores.parquet"), filepath.Join(o.out, "alarms.parquet")
 	meta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(mustJSON(set))}
 	sw, err := reports.NewRecordWriter(scoresPath, "scores", reports.ScanTablesVersion, reports.ScoresColumns(set.Indicators), meta)
@@ -141,8 +146,8 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 // opClasses says how the operating classes are made.
 func opClasses(set *scanSettings) string {
 	by := "shaft speed (rpm)"
-	if set.scada != nil {
-		by = "SCADA active power at capture time (kW, nearest 10-minute row)"
+	if set.scadaPaths != nil {
+		by = "SCADA active power at capture time (kW, the 10-minute row holding it)"
 	}
 	return fmt.Sprintf("%d bins of %s at the quantiles of the reference period; a class with fewer than 8 reference captures uses the pooled baseline", set.Classes, by)
 }
@@ -230,8 +235,13 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 				revs = float64(row.Samples) / row.SampleRateHz * row.RPM / 60
 			}
 		}
-		if set.scada != nil {
-			op = scadaPower(set.scada, row.Turbine, row.Time)
+		if set.scadaPaths != nil {
+			op = math.NaN()
+			if p := set.power[row.Turbine]; p != nil {
+				if v, ok := p.In(row.Time, scadaInterval); ok {
+					op = v
+				}
+			}
 		}
 		zone := 0
 		if hasZone && !math.IsNaN(row.Values[zoneCol]) {
@@ -269,24 +279,9 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 	return out, nil
 }
 
-// scadaTolerance is how far from a capture the SCADA row that gives its
-// operating point may be: one 10-minute interval, whichever end its
-// stamp marks.
-const scadaTolerance = 10 * time.Minute
-
-// scadaPower returns the mean active power (kW) of the SCADA row nearest
-// to a capture, NaN when there is none within scadaTolerance.
-func scadaPower(t *scada.Table, turbine string, at time.Time) float64 {
-	row, ok := t.At(turbine, at, scadaTolerance)
-	if !ok {
-		return math.NaN()
-	}
-	v, ok := t.Value(row, scada.Column{Signal: scada.ActivePower, Stat: scada.Avg})
-	if !ok {
-		return math.NaN()
-	}
-	return v
-}
+// scadaInterval is the SCADA averaging interval: a capture takes the
+// operating point of the 10-minute row whose interval holds its start.
+const scadaInterval = 10 * time.Minute
 
 // scoreTurbine fits every sensor's baseline, scores its captures, runs
 // the alarm tracker of every component, and writes the turbine's scores
@@ -294,7 +289,7 @@ func scadaPower(t *scada.Table, turbine string, at time.Time) float64 {
 func scoreTurbine(turbine string, sensors []*sensorHistory, set *scanSettings, inds []models.Indicator,
 	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleetDir string) error {
 	bcfg := models.BaselineConfig{Indicators: inds, Classes: set.Classes, OpName: "rpm", Thresholds: set.Thresholds}
-	if set.scada != nil {
+	if set.scadaPaths != nil {
 		bcfg.OpName, bcfg.OpUnit = "power kW", "kW"
 	}
 	for _, h := range sensors {
