@@ -27,6 +27,11 @@ type Indicator struct {
 	// must hold for the indicator to be read from it (an order line needs
 	// the capture to resolve it from 0 Hz and from its neighbours).
 	MinRevolutions float64
+	// FollowsOp marks a level that rises and falls with the operating
+	// point (overall vibration grows with speed and load): its baseline
+	// is a straight line in the operating variable, fitted over the whole
+	// reference period, rather than one value per class.
+	FollowsOp bool
 }
 
 // DefaultIndicators returns the key indicators a scan scores: overall
@@ -44,7 +49,11 @@ type Indicator struct {
 // deviation of 5.6 dB for a Rayleigh amplitude; the median-of-harmonics
 // features spread less, and 1.5 dB is what healthy synthetic and CWRU
 // captures show); 0.5 for the band's spectral kurtosis; 10 % for the
-// sideband energy ratio. The shaft line order_1x is read only from
+// sideband energy ratio. The levels (RMS, velocity, order_1x) follow the
+// operating point: two classes leave half the speed range in each, and a
+// level that grows with speed spreads over it (a healthy gearbox's
+// velocity RMS moves ±25 % between the ends of one class), so their
+// baseline is a line in the operating variable. The shaft line order_1x is read only from
 // captures of at least 10 revolutions: the Hann window's main lobe spans
 // ±2 bins of 1/T, so below 3 revolutions the 1× line merges with 0 Hz,
 // and a line estimated from few revolutions scatters (a main bearing's
@@ -52,8 +61,8 @@ type Indicator struct {
 // ±17 % MAD between healthy days and reaches twice its median).
 func DefaultIndicators() []Indicator {
 	return []Indicator{
-		{Name: "rms", Unit: "signal", RelMinScale: 0.05},
-		{Name: "velocity_rms_10_1000_hz_mm_s", Unit: "mm/s", RelMinScale: 0.05},
+		{Name: "rms", Unit: "signal", RelMinScale: 0.05, FollowsOp: true},
+		{Name: "velocity_rms_10_1000_hz_mm_s", Unit: "mm/s", RelMinScale: 0.05, FollowsOp: true},
 		{Name: "kurtosis_pearson", MinScale: 0.15},
 		{Name: "crest_factor", MinScale: 0.2},
 		{Name: "envelope_band_kurtosis", MinScale: 0.5},
@@ -62,7 +71,7 @@ func DefaultIndicators() []Indicator {
 		{Name: "bsf_db", Unit: "dB", MinScale: 1.5},
 		{Name: "ftf_db", Unit: "dB", MinScale: 1.5},
 		{Name: "gear_ser", MinScale: 0.01, RelMinScale: 0.1},
-		{Name: "order_1x", Unit: "signal", RelMinScale: 0.05, MinRevolutions: 10},
+		{Name: "order_1x", Unit: "signal", RelMinScale: 0.05, MinRevolutions: 10, FollowsOp: true},
 	}
 }
 
@@ -162,7 +171,27 @@ type Baseline struct {
 	// reference observation.
 	Classes []ClassBaseline
 	Pooled  ClassBaseline
+	// Trends are, per indicator, the line in the operating variable of an
+	// indicator that FollowsOp (OK false for the others, and when the
+	// reference period lacks the operating point).
+	Trends []Trend
 }
+
+// Trend is the baseline of a level that follows the operating point:
+// value ≈ Intercept + Slope·op (Theil–Sen: the slope is the median of the
+// slopes between every two reference observations, the intercept the
+// median of value − Slope·op; Sen 1968, robust to 29 % of outliers), and
+// Scale the robust scale of the residuals (1.4826 × MAD, floored with the
+// indicator's floors at the level of the median operating point, widened
+// as predictionScale says).
+type Trend struct {
+	OK                      bool
+	Intercept, Slope, Scale float64
+	N                       int
+}
+
+// Expected returns the trend's value at op.
+func (t *Trend) Expected(op float64) float64 { return t.Intercept + t.Slope*op }
 
 // ClassBaseline is the baseline of one operating class.
 type ClassBaseline struct {
@@ -247,7 +276,8 @@ func FitBaseline(ref []Observation, cfg BaselineConfig) (*Baseline, error) {
 			}
 		}
 	}
-	b.Pooled = fitClass("all", ref, &cfg, nil)
+	b.Trends = fitTrends(ref, &cfg)
+	b.Pooled = fitClass("all", ref, &cfg, nil, b.Trends)
 	members := make([][]Observation, len(b.Edges)+1)
 	for i := range ref {
 		if math.IsNaN(ref[i].Op) {
@@ -272,7 +302,7 @@ func FitBaseline(ref []Observation, cfg BaselineConfig) (*Baseline, error) {
 		}
 	}
 	for c := range members {
-		b.Classes = append(b.Classes, fitClass(b.classLabel(c), members[c], &cfg, pooled))
+		b.Classes = append(b.Classes, fitClass(b.classLabel(c), members[c], &cfg, pooled, b.Trends))
 	}
 	return b, nil
 }
@@ -314,6 +344,22 @@ func (b *Baseline) classLabel(c int) string {
 	return fmt.Sprintf("%s %.4g–%.4g", name, b.Edges[c-1], b.Edges[c])
 }
 
+// Expected returns the baseline's value of indicator j for an observation
+// scored s at operating point op, and its robust scale: the trend's at op
+// when the indicator follows one, else the scoring class's median.
+func (b *Baseline) Expected(j int, s *Score, op float64) (value, scale float64) {
+	if t := &b.Trends[j]; t.OK && !math.IsNaN(op) {
+		return t.Expected(op), t.Scale
+	}
+	cb := &b.Pooled
+	for k := range b.Classes {
+		if b.Classes[k].Label == s.BaselineClass {
+			cb = &b.Classes[k]
+		}
+	}
+	return cb.Median[j], cb.Scale[j]
+}
+
 // Indicators returns the indicators the baseline scores.
 func (b *Baseline) Indicators() []Indicator { return b.cfg.Indicators }
 
@@ -321,7 +367,7 @@ func (b *Baseline) Indicators() []Indicator { return b.cfg.Indicators }
 // the medians, and the robust scale from the absolute deviations from
 // them (or, when pooled is given, from the deviations of every classed
 // reference observation from its own class's median: see FitBaseline).
-func fitClass(label string, obs []Observation, cfg *BaselineConfig, pooled [][]float64) ClassBaseline {
+func fitClass(label string, obs []Observation, cfg *BaselineConfig, pooled [][]float64, trends []Trend) ClassBaseline {
 	p := len(cfg.Indicators)
 	cb := ClassBaseline{Label: label, N: len(obs), Median: make([]float64, p), Scale: make([]float64, p), D2Limit: math.NaN()}
 	for j := range cfg.Indicators {
@@ -344,8 +390,74 @@ func fitClass(label string, obs []Observation, cfg *BaselineConfig, pooled [][]f
 			cb.Active = append(cb.Active, j)
 		}
 	}
-	cb.fitCovariance(obs, cfg)
+	cb.fitCovariance(obs, cfg, trends)
 	return cb
+}
+
+// fitTrends fits the Trend of every indicator that FollowsOp, from the
+// reference observations whose operating point is known.
+func fitTrends(ref []Observation, cfg *BaselineConfig) []Trend {
+	trends := make([]Trend, len(cfg.Indicators))
+	for j := range cfg.Indicators {
+		ind := &cfg.Indicators[j]
+		if !ind.FollowsOp {
+			continue
+		}
+		var ops, vals []float64
+		for i := range ref {
+			if v := ref[i].Values[j]; !math.IsNaN(ref[i].Op) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				ops, vals = append(ops, ref[i].Op), append(vals, v)
+			}
+		}
+		n := len(vals)
+		if n < cfg.MinReference {
+			continue
+		}
+		var slopes []float64
+		for a := 0; a < n; a++ {
+			for c := a + 1; c < n; c++ {
+				if d := ops[c] - ops[a]; d != 0 {
+					slopes = append(slopes, (vals[c]-vals[a])/d)
+				}
+			}
+		}
+		if len(slopes) == 0 {
+			continue // one operating point: the classes do
+		}
+		sort.Float64s(slopes)
+		t := Trend{OK: true, Slope: quantileSorted(slopes, 0.5), N: n}
+		res := make([]float64, n)
+		for i := range vals {
+			res[i] = vals[i] - t.Slope*ops[i]
+		}
+		sort.Float64s(res)
+		t.Intercept = quantileSorted(res, 0.5)
+		dev := make([]float64, n)
+		for i := range vals {
+			dev[i] = math.Abs(vals[i] - t.Expected(ops[i]))
+		}
+		sort.Float64s(ops)
+		t.Scale = predictionScale(ind, t.Expected(quantileSorted(ops, 0.5)), dev, n)
+		trends[j] = t
+	}
+	return trends
+}
+
+// zOf returns the robust z of indicator j of o against class baseline cb,
+// or against the indicator's trend when it has one and o's operating point
+// is known; NaN when o or the baseline lacks it.
+func zOf(o *Observation, inds []Indicator, j int, cb *ClassBaseline, trends []Trend) float64 {
+	v := o.Usable(inds, j)
+	if math.IsNaN(v) {
+		return math.NaN()
+	}
+	if t := &trends[j]; t.OK && !math.IsNaN(o.Op) {
+		return (v - t.Expected(o.Op)) / t.Scale
+	}
+	if math.IsNaN(cb.Median[j]) {
+		return math.NaN()
+	}
+	return (v - cb.Median[j]) / cb.Scale[j]
 }
 
 // indicatorValues returns the finite values of indicator j in obs, sorted.
@@ -393,7 +505,7 @@ func predictionScale(ind *Indicator, med float64, dev []float64, n int) float64 
 
 // fitCovariance estimates the shrunk covariance of the standardised active
 // indicators over the clean reference observations and its limit.
-func (cb *ClassBaseline) fitCovariance(obs []Observation, cfg *BaselineConfig) {
+func (cb *ClassBaseline) fitCovariance(obs []Observation, cfg *BaselineConfig, trends []Trend) {
 	p := len(cb.Active)
 	if p == 0 {
 		return
@@ -403,7 +515,7 @@ func (cb *ClassBaseline) fitCovariance(obs []Observation, cfg *BaselineConfig) {
 		z := make([]float64, p)
 		ok := true
 		for k, j := range cb.Active {
-			z[k] = (obs[i].Values[j] - cb.Median[j]) / cb.Scale[j]
+			z[k] = zOf(&obs[i], cfg.Indicators, j, cb, trends)
 			if math.IsNaN(z[k]) || math.Abs(z[k]) > cleanZ {
 				ok = false
 				break
@@ -551,11 +663,10 @@ func (b *Baseline) Score(o *Observation) Score {
 		return s
 	}
 	for j := range s.Z {
-		v := o.Usable(cfg.Indicators, j)
-		if math.IsNaN(v) || math.IsNaN(cb.Median[j]) {
+		s.Z[j] = zOf(o, cfg.Indicators, j, cb, b.Trends)
+		if math.IsNaN(s.Z[j]) {
 			continue
 		}
-		s.Z[j] = (v - cb.Median[j]) / cb.Scale[j]
 		if s.MaxIndex < 0 || s.Z[j] > s.MaxZ {
 			s.MaxZ, s.MaxIndex = s.Z[j], j
 		}

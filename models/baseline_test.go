@@ -276,3 +276,45 @@ func TestLedoitWolfSklearn(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineTrend: a level proportional to speed (1 per 1000 rpm, 2 %
+// noise, 10 % gross outliers) gets a line: z ≈ 0 at any speed for a
+// healthy value, a large z for a high-speed level at low speed, and the
+// line's coefficients are Theil–Sen's (robust to the outliers).
+func TestBaselineTrend(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	inds := []Indicator{{Name: "velocity", RelMinScale: 0.01, FollowsOp: true}}
+	var ref []Observation
+	for i := 0; i < 60; i++ {
+		op := 1000 + 600*r.Float64()
+		v := op / 1000 * (1 + 0.02*r.NormFloat64())
+		if i%10 == 0 {
+			v *= 3
+		}
+		ref = append(ref, Observation{Op: op, Values: []float64{v}})
+	}
+	b, err := FitBaseline(ref, BaselineConfig{Indicators: inds, Classes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := b.Trends[0]
+	if !tr.OK || math.Abs(tr.Slope-0.001) > 0.0002 || math.Abs(tr.Intercept) > 0.25 {
+		t.Fatalf("trend %+v, want slope 0.001, intercept 0", tr)
+	}
+	for _, op := range []float64{1000, 1300, 1600} {
+		s := b.Score(&Observation{Op: op, Values: []float64{op / 1000}})
+		if math.Abs(s.Z[0]) > 1.5 || s.Severity != OK {
+			t.Errorf("healthy at %g rpm: z %g, %v", op, s.Z[0], s.Severity)
+		}
+	}
+	if s := b.Score(&Observation{Op: 1000, Values: []float64{1.6}}); s.Severity != Alarm {
+		t.Errorf("1.6 at 1000 rpm: z %g, %v; want alarm", s.Z[0], s.Severity)
+	}
+	if v, scale := b.Expected(0, &Score{BaselineClass: "all"}, 1500); math.Abs(v-1.5) > 0.05 || scale <= 0 {
+		t.Errorf("expected at 1500 rpm: %g ± %g", v, scale)
+	}
+	// Unknown speed: the class median.
+	if s := b.Score(&Observation{Op: math.NaN(), Values: []float64{1.3}}); math.IsNaN(s.Z[0]) || s.Severity != OK {
+		t.Errorf("unknown speed: %+v", s)
+	}
+}

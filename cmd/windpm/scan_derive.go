@@ -471,7 +471,6 @@ func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistor
 	}
 
 	// Indicators that moved, largest z first.
-	cb := baselineOf(h.base, &c.score)
 	var moved []evidenceIndicator
 	for j, z := range c.score.Z {
 		if z >= evidenceMinZ {
@@ -479,7 +478,8 @@ func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistor
 			if unit == "signal" {
 				unit = c.unit
 			}
-			moved = append(moved, evidenceIndicator{Name: inds[j].Name, Unit: unit, Baseline: cb.Median[j], Value: c.obs.Values[j], Z: z})
+			base, _ := h.base.Expected(j, &c.score, c.obs.Op)
+			moved = append(moved, evidenceIndicator{Name: inds[j].Name, Unit: unit, Baseline: base, Value: c.obs.Values[j], Z: z})
 		}
 	}
 	sort.SliceStable(moved, func(x, y int) bool { return moved[x].Z > moved[y].Z })
@@ -500,12 +500,15 @@ func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistor
 	// Trends of the top indicators, with the baseline and the thresholds.
 	for k := 0; k < len(moved) && k < 3; k++ {
 		j := indicatorIndex(inds, moved[k].Name)
-		tr := scanreport.Trend{Indicator: moved[k].Name, Unit: moved[k].Unit, Baseline: cb.Median[j], ReferenceEnd: h.refEnd, Opened: a.Opened}
+		// The baseline and thresholds at the evidence capture's operating
+		// point (a level that follows it has its own at every capture).
+		base, scale := h.base.Expected(j, &c.score, c.obs.Op)
+		tr := scanreport.Trend{Indicator: moved[k].Name, Unit: moved[k].Unit, Baseline: base, ReferenceEnd: h.refEnd, Opened: a.Opened}
 		for _, th := range []struct {
 			sev string
 			z   float64
 		}{{"watch", set.Thresholds.WatchZ}, {"warning", set.Thresholds.WarningZ}, {"alarm", set.Thresholds.AlarmZ}} {
-			tr.Thresholds = append(tr.Thresholds, scanreport.Threshold{Severity: th.sev, Value: cb.Median[j] + th.z*cb.Scale[j]})
+			tr.Thresholds = append(tr.Thresholds, scanreport.Threshold{Severity: th.sev, Value: base + th.z*scale})
 		}
 		for q := range h.caps {
 			tr.Times = append(tr.Times, h.caps[q].obs.Time)
@@ -571,16 +574,6 @@ func indicatorIndex(inds []models.Indicator, name string) int {
 		}
 	}
 	return -1
-}
-
-// baselineOf returns the class baseline that scored s.
-func baselineOf(b *models.Baseline, s *models.Score) *models.ClassBaseline {
-	for k := range b.Classes {
-		if b.Classes[k].Label == s.BaselineClass {
-			return &b.Classes[k]
-		}
-	}
-	return &b.Pooled
 }
 
 // spectralEvidence reads the evidence capture again and returns the
