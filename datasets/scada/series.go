@@ -10,21 +10,24 @@ import (
 )
 
 // Series is one signal of one turbine over time: stamps (interval
-// starts, UTC) in rising order and their values, NaN where missing.
+// starts, Unix seconds) in rising order and their values, NaN where
+// missing. It is compact (12 bytes a row: a year of 10-minute rows of one
+// turbine is 0.6 MB), for joining a signal to many events.
 type Series struct {
-	Times  []time.Time
-	Values []float64
+	Stamps []int64
+	Values []float32
 }
 
 // In returns the value of the interval of length interval that holds at
-// (the row whose stamp s has s ≤ at < s + interval), and false when there
+// (the row whose stamp s has s ≤ at < s + interval, to the second), and false when there
 // is none or its value is missing.
 func (s *Series) In(at time.Time, interval time.Duration) (float64, bool) {
-	i := sort.Search(len(s.Times), func(i int) bool { return s.Times[i].After(at) }) - 1
-	if i < 0 || at.Sub(s.Times[i]) >= interval || math.IsNaN(s.Values[i]) {
+	t := at.Unix()
+	i := sort.Search(len(s.Stamps), func(i int) bool { return s.Stamps[i] > t }) - 1
+	if i < 0 || at.Sub(time.Unix(s.Stamps[i], 0)) >= interval || math.IsNaN(float64(s.Values[i])) {
 		return math.NaN(), false
 	}
-	return s.Values[i], true
+	return float64(s.Values[i]), true
 }
 
 // LoadSignal reads column c of every turbine from SCADA inputs as Load
@@ -63,8 +66,8 @@ func LoadSignal(paths []string, opts Options, c Column) (map[string]*Series, err
 				out[turbine] = s
 			}
 			for _, r := range t.Turbine(turbine) {
-				s.Times = append(s.Times, r.Time)
-				s.Values = append(s.Values, r.Values[col])
+				s.Stamps = append(s.Stamps, r.Time.Unix())
+				s.Values = append(s.Values, float32(r.Values[col]))
 			}
 		}
 	}
@@ -77,17 +80,24 @@ func LoadSignal(paths []string, opts Options, c Column) (map[string]*Series, err
 // sortDedup sorts s by time (stably, so that the first of equal stamps
 // comes first) and keeps one value per stamp.
 func (s *Series) sortDedup() {
-	idx := make([]int, len(s.Times))
+	idx := make([]int, len(s.Stamps))
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return s.Times[idx[a]].Before(s.Times[idx[b]]) })
-	times, vals := make([]time.Time, 0, len(idx)), make([]float64, 0, len(idx))
-	for _, i := range idx {
-		if n := len(times); n > 0 && times[n-1].Equal(s.Times[i]) {
+	sort.SliceStable(idx, func(a, b int) bool { return s.Stamps[idx[a]] < s.Stamps[idx[b]] })
+	n := 0
+	for k, i := range idx {
+		if k > 0 && s.Stamps[i] == s.Stamps[idx[k-1]] {
 			continue
 		}
-		times, vals = append(times, s.Times[i]), append(vals, s.Values[i])
+		n++
 	}
-	s.Times, s.Values = times, vals
+	stamps, vals := make([]int64, 0, n), make([]float32, 0, n)
+	for k, i := range idx {
+		if k > 0 && s.Stamps[i] == s.Stamps[idx[k-1]] {
+			continue
+		}
+		stamps, vals = append(stamps, s.Stamps[i]), append(vals, s.Values[i])
+	}
+	s.Stamps, s.Values = stamps, vals
 }

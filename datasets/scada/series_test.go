@@ -10,7 +10,7 @@ import (
 
 func TestSeriesIn(t *testing.T) {
 	t0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	s := &Series{Times: []time.Time{t0, t0.Add(10 * time.Minute), t0.Add(30 * time.Minute)}, Values: []float64{1, math.NaN(), 3}}
+	s := &Series{Stamps: []int64{t0.Unix(), t0.Add(10 * time.Minute).Unix(), t0.Add(30 * time.Minute).Unix()}, Values: []float32{1, float32(math.NaN()), 3}}
 	for _, c := range []struct {
 		at   time.Duration
 		want float64
@@ -53,13 +53,13 @@ func TestLoadSignal(t *testing.T) {
 	for _, turbine := range all.Turbines() {
 		s := got[turbine]
 		rows := all.Turbine(turbine)
-		if s == nil || len(s.Times) != len(rows) {
+		if s == nil || len(s.Stamps) != len(rows) {
 			t.Fatalf("%s: %+v, want %d rows", turbine, s, len(rows))
 		}
 		for i, r := range rows {
 			v, _ := all.Value(r, power)
-			if !s.Times[i].Equal(r.Time) || s.Values[i] != v {
-				t.Errorf("%s row %d: %v %v, want %v %v", turbine, i, s.Times[i], s.Values[i], r.Time, v)
+			if s.Stamps[i] != r.Time.Unix() || float64(s.Values[i]) != v {
+				t.Errorf("%s row %d: %v %v, want %v %v", turbine, i, s.Stamps[i], s.Values[i], r.Time, v)
 			}
 		}
 	}
