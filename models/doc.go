@@ -15,5 +15,12 @@
 //     escalation only when the severity rises, and closing when it stays
 //     clear.
 //
+// The sub-packages hold the learned models: models/forest (random
+// forest) and models/logreg (multinomial logistic regression) behind
+// models/classifier (datasets, model files, grouped cross-validation,
+// metrics), models/powercurve (IEC 61400-12-1 style power curves and
+// SCADA quality flags) and models/nbm (normal-behaviour models of
+// component temperatures and their events).
+//
 // models must not read captures or format reports.
 package models
