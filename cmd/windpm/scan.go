@@ -570,6 +570,11 @@ func scanCapture(c *datasets.FleetCapture, set *scanSettings, ex *features.Extra
 	}
 	rec.SHA256 = sum
 	rows, err := featureRows(c.Source, set.opts, ex, prep, nil, set.kin, metaCols, set.schema.Meta)
+	if err == nil && len(rows) > 1 {
+		// A sensor's history is one signal: a file with several channels
+		// needs --channel to say which one the sensor is.
+		err = fmt.Errorf("%s: %d channels (%s, …); a scan reads one per capture: give --channel", c.Path, len(rows), rows[0].Channel)
+	}
 	if err != nil {
 		rec.Error = oneLine(err.Error())
 		return scanResult{rec: rec, err: err}

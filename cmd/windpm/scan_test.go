@@ -438,3 +438,25 @@ func TestScanBadCapture(t *testing.T) {
 		t.Errorf("second run: exit %d: %s", code, stdout)
 	}
 }
+
+// TestScanMultiChannel: a capture with several channels is refused with a
+// message that asks for --channel; with it the capture is scanned.
+func TestScanMultiChannel(t *testing.T) {
+	dir := t.TempDir()
+	fleet := filepath.Join(dir, "fleet")
+	p := filepath.Join(fleet, "WT01", "s1", "20250301T000000Z.csv")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	var csv strings.Builder
+	csv.WriteString("time,x,y\n")
+	for i := 0; i < 4096; i++ {
+		fmt.Fprintf(&csv, "%g,%g,%g\n", float64(i)/1000, float64(i%7)-3, float64(i%5)-2)
+	}
+	os.WriteFile(p, []byte(csv.String()), 0o644)
+	_, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", filepath.Join(dir, "a"))
+	if code != exitPartial || !strings.Contains(stderr, "give --channel") {
+		t.Errorf("two channels: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", filepath.Join(dir, "b"), "--channel", "y"); code != 0 {
+		t.Errorf("--channel y: exit %d: %s", code, stderr)
+	}
+}
