@@ -29,6 +29,7 @@ func ScoresColumns(indicators []string) []TableColumn {
 		{Name: "path", Type: "string", Role: RoleKey, Doc: "Capture file, relative to the fleet folder."},
 		{Name: "component", Type: "string", Dictionary: true, Nullable: true, Role: "score", Doc: "Component the sensor watches (assets file); alarms are per turbine and component; null when the assets file does not say."},
 		{Name: "operating_class", Type: "string", Dictionary: true, Role: "score", Doc: "Operating class of the capture: a bin of its shaft speed (rpm), or with --scada of the SCADA active power at capture time (kW), at the reference period's quantiles; 'all' when the operating point is unknown or classes are off."},
+		{Name: "operating_point", Type: "double", Nullable: true, Role: "score", Doc: "The capture's operating point: its shaft speed in rpm, or with --scada the mean active power in kW of the SCADA 10-minute row holding its start; null when unknown."},
 		{Name: "baseline_class", Type: "string", Dictionary: true, Role: "score", Doc: "Class whose baseline scored the capture: its own class, or 'all' (pooled) when its class had too few reference captures."},
 		{Name: "baseline_captures", Type: "int32", Role: "score", Doc: "Reference captures behind that baseline; 0 when the sensor has too few for any baseline yet (then every score is null and the severity ok)."},
 		{Name: "in_reference", Type: "boolean", Role: "score", Doc: "Whether the capture lies in the sensor's reference period (it teaches the baseline and raises nothing)."},

@@ -411,7 +411,7 @@ func indicatorName(inds []models.Indicator, i int) string {
 
 // scoresRow returns the scores table row of one capture.
 func scoresRow(turbine string, h *sensorHistory, c *scoredCapture, set *scanSettings) []any {
-	row := []any{turbine, h.id, c.obs.Time, c.path, h.component, c.score.Class, c.score.BaselineClass, c.score.BaselineN, c.inRef}
+	row := []any{turbine, h.id, c.obs.Time, c.path, h.component, c.score.Class, c.obs.Op, c.score.BaselineClass, c.score.BaselineN, c.inRef}
 	for _, z := range c.score.Z {
 		row = append(row, z)
 	}

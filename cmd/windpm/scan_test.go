@@ -341,6 +341,35 @@ func TestDemoGroundTruth(t *testing.T) {
 		t.Errorf("demo output:\n%s", stdout)
 	}
 
+	// SCADA context: a capture's operating point is the active power of the
+	// SCADA row whose 10-minute interval holds it (read here from the CSV).
+	st, err := reports.ReadRecordTable(filepath.Join(out, "scan", "scores.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scadaCSV, err := os.ReadFile(filepath.Join(out, "scada", "WT01.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantKW string
+	for _, line := range strings.Split(string(scadaCSV), "\n") {
+		if strings.HasPrefix(line, "2025-03-01T02:00:00Z,") {
+			wantKW = strings.Split(line, ",")[2]
+		}
+	}
+	seen := false
+	for _, r := range st.Rows {
+		if r[st.Column("path")] == "WT01/gbx_hss/20250301T020100Z.wav" {
+			seen = true
+			if got := fmt.Sprintf("%.1f", r[st.Column("operating_point")]); got != wantKW {
+				t.Errorf("operating point %s kW, SCADA says %s", got, wantKW)
+			}
+		}
+	}
+	if !seen || wantKW == "" {
+		t.Errorf("no scores row or SCADA row for WT01 gbx_hss on 2025-03-01 (SCADA %q)", wantKW)
+	}
+
 	// Cron: --fail-on alarm exits 4 (nothing new: the state answers).
 	_, stderr, code = runCLI(t, "scan", "--fleet", filepath.Join(out, "fleet"), "--out", filepath.Join(out, "scan"),
 		"--scada", filepath.Join(out, "scada"), "--reference-days", "20", "--fail-on", "alarm")
