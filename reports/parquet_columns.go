@@ -76,10 +76,11 @@ type colBuf struct {
 	ends  []int
 	ba    []parquet.ByteArray
 
-	i32 []int32
-	i64 []int64
-	f64 []float64
-	f32 []float32
+	bools []bool
+	i32   []int32
+	i64   []int64
+	f64   []float64
+	f32   []float32
 }
 
 // level appends the definition level of a flat column.
@@ -97,9 +98,15 @@ func (b *colBuf) level(null bool) {
 func (b *colBuf) addString(v string, null bool) {
 	b.level(null)
 	if !null {
-		b.arena = append(b.arena, v...)
-		b.ends = append(b.ends, len(b.arena))
+		b.appendString(v)
 	}
+}
+
+// appendString appends a string value to the arena (its level is the
+// caller's).
+func (b *colBuf) appendString(v string) {
+	b.arena = append(b.arena, v...)
+	b.ends = append(b.ends, len(b.arena))
 }
 
 func (b *colBuf) addInt32(v int32) {
@@ -157,6 +164,8 @@ func (b *colBuf) write(cw file.ColumnChunkWriter) error {
 			start = end
 		}
 		_, err = cw.WriteBatch(b.ba, def, rep)
+	case *file.BooleanColumnChunkWriter:
+		_, err = cw.WriteBatch(b.bools, def, rep)
 	case *file.Int32ColumnChunkWriter:
 		_, err = cw.WriteBatch(b.i32, def, rep)
 	case *file.Int64ColumnChunkWriter:
@@ -172,7 +181,7 @@ func (b *colBuf) write(cw file.ColumnChunkWriter) error {
 	// A fresh arena: the writer's statistics may keep slices of the
 	// strings (min and max) until the file's footer is written.
 	b.arena, b.ends = make([]byte, 0, len(b.arena)), b.ends[:0]
-	b.i32, b.i64, b.f64, b.f32 = b.i32[:0], b.i64[:0], b.f64[:0], b.f32[:0]
+	b.bools, b.i32, b.i64, b.f64, b.f32 = b.bools[:0], b.i32[:0], b.i64[:0], b.f64[:0], b.f32[:0]
 	return err
 }
 

@@ -369,7 +369,7 @@ func rawWriteRecords(t *testing.T, path string, cols []TableColumn, rows [][]any
 	fw := file.NewParquetWriter(f, root, file.WithWriteMetadata(kv))
 	bufs := make([]recordColumn, len(cols))
 	for i, c := range cols {
-		bufs[i] = recordColumn{kind: recordKinds[c.Type], nullable: c.Nullable}
+		bufs[i] = recordColumn{kind: recordKinds[c.Type], colBuf: colBuf{nullable: c.Nullable}}
 	}
 	for _, r := range rows {
 		for i, v := range r {

@@ -161,21 +161,10 @@ func recordParquetSchema(cols []TableColumn) (*schema.GroupNode, error) {
 // lists repetition) levels, and the non-null values as Parquet stores
 // them.
 type recordColumn struct {
-	kind     recordKind
-	nullable bool
-	def, rep []int16
-
-	// Strings (and list<string> elements) in one arena per row group;
-	// ends[i] is the end of value i.
-	arena []byte
-	ends  []int
-	ba    []parquet.ByteArray
-
-	bools []bool
-	i32   []int32
-	i64   []int64
-	f64   []float64
-	f32   []float32
+	kind recordKind
+	// colBuf holds the levels and values, and writes them (shared with the
+	// features table's writer).
+	colBuf
 }
 
 // Definition levels of a list column (optional or required list, repeated
@@ -186,18 +175,6 @@ func (b *recordColumn) listBase() int16 {
 		return 1
 	}
 	return 0
-}
-
-// level appends the definition level of a flat value.
-func (b *recordColumn) level(null bool) {
-	if !b.nullable {
-		return
-	}
-	if null {
-		b.def = append(b.def, 0)
-	} else {
-		b.def = append(b.def, 1)
-	}
 }
 
 // listLevels appends the levels of a list of n elements (null when null).
@@ -213,52 +190,6 @@ func (b *recordColumn) listLevels(n int, null bool) {
 			b.rep = append(b.rep, min(int16(i), 1))
 		}
 	}
-}
-
-func (b *recordColumn) addString(s string) {
-	b.arena = append(b.arena, s...)
-	b.ends = append(b.ends, len(b.arena))
-}
-
-// write writes the buffered values to cw and empties the buffer, keeping
-// its memory for the next row group.
-func (b *recordColumn) write(cw file.ColumnChunkWriter) error {
-	var def, rep []int16
-	if len(b.def) > 0 {
-		def = b.def
-	}
-	if len(b.rep) > 0 {
-		rep = b.rep
-	}
-	var err error
-	switch cw := cw.(type) {
-	case *file.ByteArrayColumnChunkWriter:
-		b.ba = b.ba[:0]
-		start := 0
-		for _, end := range b.ends {
-			b.ba = append(b.ba, b.arena[start:end:end])
-			start = end
-		}
-		_, err = cw.WriteBatch(b.ba, def, rep)
-	case *file.BooleanColumnChunkWriter:
-		_, err = cw.WriteBatch(b.bools, def, rep)
-	case *file.Int32ColumnChunkWriter:
-		_, err = cw.WriteBatch(b.i32, def, rep)
-	case *file.Int64ColumnChunkWriter:
-		_, err = cw.WriteBatch(b.i64, def, rep)
-	case *file.Float64ColumnChunkWriter:
-		_, err = cw.WriteBatch(b.f64, def, rep)
-	case *file.Float32ColumnChunkWriter:
-		_, err = cw.WriteBatch(b.f32, def, rep)
-	default:
-		err = fmt.Errorf("unexpected column writer %T", cw)
-	}
-	b.def, b.rep = b.def[:0], b.rep[:0]
-	// A fresh arena: the writer's statistics may keep slices of the
-	// strings (min and max) until the file's footer is written.
-	b.arena, b.ends = make([]byte, 0, len(b.arena)), b.ends[:0]
-	b.bools, b.i32, b.i64, b.f64, b.f32 = b.bools[:0], b.i32[:0], b.i64[:0], b.f64[:0], b.f32[:0]
-	return err
 }
 
 // RecordWriter streams rows of a record table (a flat table whose columns
@@ -538,7 +469,7 @@ func (b *recordColumn) add(v any) int {
 		null := v == nil || (s == "" && b.nullable)
 		b.level(null)
 		if !null {
-			b.addString(s)
+			b.appendString(s)
 		}
 		return 8 + len(s)
 	case kindDouble:
@@ -581,7 +512,7 @@ func (b *recordColumn) add(v any) int {
 		b.listLevels(len(l), l == nil && b.nullable)
 		n := 8
 		for _, s := range l {
-			b.addString(s)
+			b.appendString(s)
 			n += 12 + len(s)
 		}
 		return n
