@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -116,7 +117,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		if err != nil {
 			return nil, err
 		}
-		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, fleet.Dir); err != nil {
+		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, fleet); err != nil {
 			return nil, err
 		}
 		if progress != nil {
@@ -287,7 +288,7 @@ const scadaInterval = 10 * time.Minute
 // the alarm tracker of every component, and writes the turbine's scores
 // and alarms rows and report entries.
 func scoreTurbine(turbine string, sensors []*sensorHistory, set *scanSettings, inds []models.Indicator,
-	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleetDir string) error {
+	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleet *datasets.Fleet) error {
 	bcfg := models.BaselineConfig{Indicators: inds, Classes: set.Classes, OpName: "rpm", Thresholds: set.Thresholds}
 	if set.scadaPaths != nil {
 		bcfg.OpName, bcfg.OpUnit = "power kW", "kW"
@@ -367,7 +368,7 @@ func scoreTurbine(turbine string, sensors []*sensorHistory, set *scanSettings, i
 			if a.Open() {
 				ev = steps[a.LastIndex]
 			}
-			ra, row, err := alarmEvidence(turbine, comp, &a, ev.h, ev.i, set, inds, fleetDir)
+			ra, row, err := alarmEvidence(turbine, comp, &a, ev.h, ev.i, set, inds, fleet)
 			if err != nil {
 				return err
 			}
@@ -455,7 +456,7 @@ const evidenceLineDB = 10
 // evidence capture (sensor h, capture i): the indicators that moved, and
 // the kinematic lines of its spectra, read again from the capture file.
 func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistory, i int, set *scanSettings,
-	inds []models.Indicator, fleetDir string) (*scanreport.Alarm, []any, error) {
+	inds []models.Indicator, fleet *datasets.Fleet) (*scanreport.Alarm, []any, error) {
 	c := &h.caps[i]
 	id := fmt.Sprintf("%s/%s/%s", turbine, comp, a.Opened.UTC().Format("20060102T150405Z"))
 	ra := &scanreport.Alarm{ID: id, Turbine: turbine, Component: comp, Sensor: h.id, Severity: a.Peak.String(),
@@ -517,7 +518,7 @@ func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistor
 		ra.Trends = append(ra.Trends, tr)
 	}
 
-	lines, diagnosis, err := spectralEvidence(ra, h, c, set, filepath.Join(fleetDir, filepath.FromSlash(c.path)))
+	lines, diagnosis, err := spectralEvidence(ra, h, c, set, inds, fleet)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -579,10 +580,18 @@ func indicatorIndex(inds []models.Indicator, name string) int {
 // spectralEvidence reads the evidence capture again and returns the
 // kinematic lines its spectra show and the physics diagnosis, and sets
 // the report's spectrum and envelope spectrum figures.
-func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, set *scanSettings, path string) ([]evidenceLine, string, error) {
-	caps, err := datasets.Read(path, set.opts)
+func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, set *scanSettings, inds []models.Indicator,
+	fleet *datasets.Fleet) ([]evidenceLine, string, error) {
+	// Read as the scan read it: through its source, so that what the
+	// manifest states (rate, channel, unit) applies again.
+	k := slices.IndexFunc(fleet.Captures, func(fc datasets.FleetCapture) bool { return fc.Rel == c.path })
+	if k < 0 {
+		// Scored in an earlier run; no longer in the fleet.
+		return nil, "", nil
+	}
+	caps, err := fleet.Captures[k].Read(set.opts)
 	if err != nil {
-		// The capture was scored; it may have been moved away since.
+		// The capture was scored; it may have been changed since.
 		return nil, "", nil
 	}
 	cp := &caps[0]
@@ -657,7 +666,7 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 			}
 		}
 		gmf := float64(kin.GearTeeth) * cp.RPM / 60
-		ser := indicatorIndex(models.DefaultIndicators(), "gear_ser")
+		ser := indicatorIndex(inds, "gear_ser")
 		if diagnosis == "" && sidebands >= 2 && ser >= 0 && c.score.Z[ser] >= set.Thresholds.WatchZ {
 			diagnosis = "gear_mesh"
 		}
