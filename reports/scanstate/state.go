@@ -120,6 +120,11 @@ func Open(out string) (*State, error) {
 			return nil, err
 		}
 	}
+	// A write of the state's own files (pending.json, state.json,
+	// derived.json) cut short leaves its temporary file here.
+	if err := s.removeTemps(StateDir); err != nil {
+		return nil, err
+	}
 	if err := s.rollBack(); err != nil {
 		return nil, err
 	}

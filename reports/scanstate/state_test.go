@@ -56,6 +56,9 @@ func TestCommitAndRollBack(t *testing.T) {
 	touch(t, tmp)
 	topTmp := filepath.Join(out, ".scores.parquet.tmp-9")
 	touch(t, topTmp)
+	// A write of pending.json itself cut short.
+	stateTmp := filepath.Join(out, StateDir, ".pending.json.tmp-7")
+	touch(t, stateTmp)
 	unrelated := filepath.Join(out, "features/turbine=WT02/date=2025-03-02/notes.txt")
 	touch(t, unrelated)
 
@@ -72,7 +75,7 @@ func TestCommitAndRollBack(t *testing.T) {
 	if !reflect.DeepEqual(s.RolledBack, files2[:1]) {
 		t.Errorf("rolled back %v, want %v", s.RolledBack, files2[:1])
 	}
-	if !exists(filepath.Join(out, files1[0])) || exists(filepath.Join(out, files2[0])) || exists(tmp) || exists(topTmp) {
+	if !exists(filepath.Join(out, files1[0])) || exists(filepath.Join(out, files2[0])) || exists(tmp) || exists(topTmp) || exists(stateTmp) {
 		t.Error("roll back kept the wrong files")
 	}
 	if !exists(unrelated) || exists(filepath.Join(out, StateDir, "pending.json")) {
