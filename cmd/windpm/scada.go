@@ -464,10 +464,10 @@ func loadAnalysed(args []string, so scada.Options, po powercurve.Options) (*scad
 
 // fitModels fits the bearing-temperature models and names what it skipped
 // on stderr.
-func fitModels(cmd *cobra.Command, tab *scada.Table, res *powercurve.Result, rf *referenceFlags) (*nbm.ModelSet, error) {
+func fitModels(cmd *cobra.Command, tab *scada.Table, res *powercurve.Result, rf *referenceFlags, score bool) (*nbm.ModelSet, []nbm.TurbineResult, error) {
 	from, to, err := rf.period()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var targets []scada.Signal
 	for _, s := range nbm.Targets {
@@ -476,13 +476,20 @@ func fitModels(cmd *cobra.Command, tab *scada.Table, res *powercurve.Result, rf 
 		}
 	}
 	if len(targets) == 0 {
-		return nil, fmt.Errorf("the data has none of the modelled temperatures (gearbox and generator bearings)")
+		return nil, nil, fmt.Errorf("the data has none of the modelled temperatures (gearbox and generator bearings)")
 	}
-	set, skipped, err := nbm.FitSet(tab, res.Rows, res.Options, targets, from, to, nbm.Options{})
+	var set *nbm.ModelSet
+	var results []nbm.TurbineResult
+	var skipped []error
+	if score {
+		set, results, skipped, err = nbm.FitScore(tab, res.Rows, res.Options, targets, from, to, nbm.Options{})
+	} else {
+		set, skipped, err = nbm.FitSet(tab, res.Rows, res.Options, targets, from, to, nbm.Options{})
+	}
 	for _, e := range skipped {
 		fmt.Fprintf(cmd.ErrOrStderr(), "windpm: not fitted: %v\n", e)
 	}
-	return set, err
+	return set, results, err
 }
 
 func newSCADAFitCmd() *cobra.Command {
@@ -500,7 +507,8 @@ period's normal operation (producing, no quality flag): least squares on
 power, wind, ambient and hub temperature, rotor speed, power and ambient
 smoothed at several time constants and the neighbouring temperatures of
 the same machine, never the target's own history. Each model's threshold is
-the 99.5th percentile of its residual on the period's steady operation.
+the 99.8th percentile of its residual, smoothed over 0.5 h, on the period's
+steady operation.
 INPUT is a scada table (.parquet) or SCADA exports. The model file is JSON
 (models/nbm ModelSet); a target missing from the data is named on stderr
 and skipped.`,
@@ -521,7 +529,7 @@ and skipped.`,
 			if err != nil {
 				return err
 			}
-			set, err := fitModels(cmd, tab, res, &rf)
+			set, _, err := fitModels(cmd, tab, res, &rf, false)
 			if err != nil {
 				return err
 			}
@@ -731,12 +739,12 @@ signals, fractions; docs/scada.md).`,
 			if err != nil {
 				return err
 			}
+			var results []nbm.TurbineResult
 			if set == nil {
-				if set, err = fitModels(cmd, tab, res, &rf); err != nil {
-					return err
-				}
+				_, results, err = fitModels(cmd, tab, res, &rf, true)
+			} else {
+				results, err = set.Score(tab, res.Rows)
 			}
-			results, err := set.Score(tab, res.Rows)
 			if err != nil {
 				return err
 			}

@@ -597,8 +597,12 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		for j, i := range src {
 			var v float64
 			var bad bool
-			if code, ok := m.StatusCodes[strings.TrimSpace(rec[i])]; ok && j == statusAt {
-				v = code
+			if j == statusAt {
+				if code, ok := m.StatusCodes[strings.TrimSpace(rec[i])]; ok {
+					v = code
+				} else {
+					v, bad = parseValue(rec[i])
+				}
 			} else {
 				v, bad = parseValue(rec[i])
 			}
@@ -606,7 +610,7 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 				r.BadNumbers++
 				in.example(&r.BadNumberExamples, "%s:%d: %s=%q", name, line, header[i], rec[i])
 			}
-			if scale != 0 && !math.IsNaN(v) {
+			if scale != 0 && !math.IsNaN(v) && !roundsToItself(rec[i], *m.RoundDecimals) {
 				if w := math.Round(v*scale) / scale; !math.IsInf(w, 0) {
 					v = w
 				}

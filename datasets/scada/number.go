@@ -47,3 +47,43 @@ func parseFloat(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// roundsToItself reports whether the value parsed from s is certainly
+// unchanged by rounding to decimals places (math.Round(v·10^d)/10^d): s is
+// a plain decimal ("-12.34") with at most d digits after the point and at
+// most 15 digits once scaled by 10^d. Then v·10^d lies within half a unit
+// of the integer M the digits spell (relative error ≤ 2⁻⁵², M < 10¹⁵ <
+// 2⁵¹), so it rounds to M, and M/10^d, both exact, is the correctly
+// rounded value of the same rational as v. False means "round it".
+func roundsToItself(s string, decimals int) bool {
+	i := 0
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	digits, frac, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.' && !dot:
+			dot = true
+		case c >= '0' && c <= '9':
+			digits++
+			if dot {
+				frac++
+			}
+		case c == ' ':
+			// trailing blanks, as parseValue trims them
+			for ; i < len(s); i++ {
+				if s[i] != ' ' {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return digits > 0 && frac <= decimals && digits+decimals-frac <= 15
+}

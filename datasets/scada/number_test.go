@@ -46,3 +46,48 @@ func BenchmarkParseFloat(b *testing.B) {
 		}
 	})
 }
+
+// TestRoundsToItself checks that whenever roundsToItself says rounding can
+// be skipped, rounding would indeed give back the parsed value, bit for
+// bit, on random decimals of every length and on edge cases.
+func TestRoundsToItself(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	skipped := 0
+	check := func(s string, d int) {
+		if !roundsToItself(s, d) {
+			return
+		}
+		skipped++
+		v, bad := parseValue(s)
+		if bad || math.IsNaN(v) {
+			t.Fatalf("roundsToItself(%q, %d) on a value that does not parse", s, d)
+		}
+		scale := math.Pow(10, float64(d))
+		if w := math.Round(v*scale) / scale; math.Float64bits(w) != math.Float64bits(v) {
+			t.Fatalf("roundsToItself(%q, %d): %v rounds to %v", s, d, v, w)
+		}
+	}
+	for range 300000 {
+		v := (rng.Float64() - 0.3) * math.Pow(10, float64(rng.IntN(16)))
+		d := rng.IntN(8)
+		check(strconv.FormatFloat(v, 'f', rng.IntN(10), 64), d)
+		check(strconv.FormatFloat(v, 'f', -1, 64), d)
+	}
+	for _, s := range []string{"999999999999999", "99999999999999.9", "0.47000000000000003", "1e3", " 12.5 ", "-0", "+3.25", ".5", "5.", "1.2.3", "12,5", ""} {
+		for d := 0; d < 4; d++ {
+			check(s, d)
+		}
+	}
+	if skipped < 50000 {
+		t.Fatalf("only %d strings skipped rounding: the test checks too little", skipped)
+	}
+	for _, c := range []struct {
+		s    string
+		d    int
+		want bool
+	}{{"12.34", 2, true}, {"12.345", 2, false}, {"0.47000000000000003", 2, false}, {"1e3", 2, false}, {"1234567890123.4", 2, true}, {"12345678901234.5", 2, false}, {"", 2, false}, {"-", 2, false}} {
+		if got := roundsToItself(c.s, c.d); got != c.want {
+			t.Errorf("roundsToItself(%q, %d) = %v, want %v", c.s, c.d, got, c.want)
+		}
+	}
+}

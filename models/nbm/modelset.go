@@ -32,12 +32,30 @@ type ModelSet struct {
 // error returned in skipped; an error is returned only when nothing could
 // be fitted.
 func FitSet(t *scada.Table, flags []powercurve.RowResult, pc powercurve.Options, targets []scada.Signal, from, to time.Time, o Options) (set *ModelSet, skipped []error, err error) {
+	return fitSet(t, flags, pc, targets, from, to, o, map[string]designCache{})
+}
+
+// FitScore is FitSet followed by Score on the same table, building each
+// turbine's regressors once for both (what `windpm scada events
+// --fit-from --fit-to` does; the results are those of the two calls).
+func FitScore(t *scada.Table, flags []powercurve.RowResult, pc powercurve.Options, targets []scada.Signal, from, to time.Time, o Options) (set *ModelSet, results []TurbineResult, skipped []error, err error) {
+	caches := map[string]designCache{}
+	set, skipped, err = fitSet(t, flags, pc, targets, from, to, o, caches)
+	if err != nil {
+		return nil, nil, skipped, err
+	}
+	results, err = set.score(t, flags, caches)
+	return set, results, skipped, err
+}
+
+func fitSet(t *scada.Table, flags []powercurve.RowResult, pc powercurve.Options, targets []scada.Signal, from, to time.Time, o Options, caches map[string]designCache) (set *ModelSet, skipped []error, err error) {
 	o = o.withDefaults()
 	set = &ModelSet{Version: ModelFileVersion, Options: o, PowerCurve: pc}
 	lo := 0
 	for _, tb := range t.Turbines() {
 		n := len(t.Turbine(tb))
 		cache := designCache{}
+		caches[tb] = cache
 		for _, target := range targets {
 			m, err := fit(t, tb, target, flags[lo:lo+n], from, to, o, cache)
 			if err != nil {
@@ -66,12 +84,21 @@ type TurbineResult struct {
 // Score computes the residuals of every model on t and the events of every
 // turbine that has models. flags are the powercurve rows of t.
 func (s *ModelSet) Score(t *scada.Table, flags []powercurve.RowResult) ([]TurbineResult, error) {
+	return s.score(t, flags, nil)
+}
+
+// score is Score with the regressors fitSet built on the same table
+// (caches per turbine; nil or a missing turbine builds them).
+func (s *ModelSet) score(t *scada.Table, flags []powercurve.RowResult, caches map[string]designCache) ([]TurbineResult, error) {
 	var out []TurbineResult
 	lo := 0
 	for _, tb := range t.Turbines() {
 		n := len(t.Turbine(tb))
 		tr := TurbineResult{Turbine: tb}
-		cache := designCache{}
+		cache := caches[tb]
+		if cache == nil {
+			cache = designCache{}
+		}
 		o := s.Options.withDefaults()
 		for _, m := range s.Models {
 			if m.Turbine != tb {

@@ -103,3 +103,48 @@ func FuzzParseModelSet(f *testing.F) {
 		}
 	})
 }
+
+// TestFitScoreEqualsFitSetScore: FitScore shares the regressors between
+// fitting and scoring and must give exactly what FitSet then Score give.
+func TestFitScoreEqualsFitSetScore(t *testing.T) {
+	tab, _ := synthTable(true)
+	t0 := tab.Rows[0].Time
+	pc, err := powercurve.Analyse(tab, powercurve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _, err := FitSet(tab, pc.Rows, pc.Options, Targets, t0, t0.Add(20*24*time.Hour), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := set.Score(tab, pc.Rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set2, got, skipped, err := FitScore(tab, pc.Rows, pc.Options, Targets, t0, t0.Add(20*24*time.Hour), Options{})
+	if err != nil || len(skipped) != 3 {
+		t.Fatalf("FitScore: %v, skipped %v", err, skipped)
+	}
+	a, _ := json.Marshal(set)
+	b, _ := json.Marshal(set2)
+	if string(a) != string(b) {
+		t.Fatalf("models differ:\n%s\n%s", a, b)
+	}
+	if len(got) != len(want) || len(got[0].Events) != 1 {
+		t.Fatalf("%d results, want %d, with one event", len(got), len(want))
+	}
+	for i := range want {
+		ja, err1 := json.Marshal(want[i].Events)
+		jb, err2 := json.Marshal(got[i].Events)
+		if err1 != nil || err2 != nil || string(ja) != string(jb) {
+			t.Fatalf("events differ:\n%s\n%s", ja, jb)
+		}
+		for m := range want[i].Residuals {
+			for k, r := range want[i].Residuals[m] {
+				if s := got[i].Residuals[m][k]; math.Float64bits(r) != math.Float64bits(s) {
+					t.Fatalf("model %d row %d: residual %v, FitScore %v", m, k, r, s)
+				}
+			}
+		}
+	}
+}

@@ -9,8 +9,9 @@
 // machine (gearbox oil and inlet for a gearbox bearing, stator for a
 // generator bearing, nacelle air) with their smoothed values — but never
 // the target itself, whose own history would absorb a fault as it grows.
-// It is fitted on a reference period; its threshold is the 99.5th
-// percentile of the residual on the reference period's steady operation.
+// It is fitted on a reference period; its threshold is the 99.8th
+// percentile of the residual, smoothed over 0.5 h, on the reference
+// period's steady operation (Options).
 // Events come from a criticality counter per turbine over all its models.
 //
 // nbm must not read or write files.

@@ -250,10 +250,25 @@ func analyseTurbine(t *scada.Table, rows []scada.Row, out []RowResult, o Options
 	}
 
 	// 2. Flags that need no curve.
+	// features.OutOfRange per value, with each column's limits looked up
+	// once rather than per row.
+	type limit struct {
+		j      int
+		lo, hi float64
+	}
+	var limits []limit
+	for j, c := range t.Columns {
+		switch lo, hi, _, ok := features.RangeLimit(c.Signal); {
+		case c.Stat == scada.Std:
+			limits = append(limits, limit{j, 0, math.Inf(1)})
+		case ok:
+			limits = append(limits, limit{j, lo, hi})
+		}
+	}
 	oor := make([]bool, n)
 	for i, r := range rows {
-		for j, c := range t.Columns {
-			if features.OutOfRange(c, r.Values[j]) {
+		for _, l := range limits {
+			if v := r.Values[l.j]; v < l.lo || v > l.hi {
 				oor[i] = true
 				break
 			}
