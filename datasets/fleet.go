@@ -3,10 +3,12 @@ package datasets
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,19 +37,35 @@ type FleetCapture struct {
 	ModTime time.Time
 }
 
-// Fleet is the list of captures of a fleet folder.
+// Fleet is a fleet folder, listed turbine by turbine: OpenFleet finds
+// the turbines, Captures lists one turbine's captures. Memory holds the
+// turbine names (and, for a manifest, 16 bytes per row: where each row
+// is), not the captures.
 type Fleet struct {
 	// Dir is the fleet folder.
 	Dir string
-	// Manifest is the fleet's manifest, nil for the folder layout.
+	// Manifest is the fleet's manifest (its path and metadata columns;
+	// Entries is not filled), nil for the folder layout.
 	Manifest *Manifest
-	// Captures are sorted by turbine, date (UTC), sensor, time and path.
-	Captures []FleetCapture
+	// Turbines are the fleet's turbines, sorted.
+	Turbines []string
+
+	// rows locates each turbine's manifest rows.
+	rows map[string][]manifestRow
+	mr   *manifestReader
 }
 
-// ListFleet lists the captures of the fleet folder dir. When dir holds a
-// manifest.csv, its rows are the captures (paths relative to dir; turbine,
-// sensor and time are required). Otherwise the folder layout is
+// manifestRow is where a manifest row is: its file offset and line.
+type manifestRow struct {
+	off  int64
+	line int
+}
+
+// OpenFleet opens the fleet folder dir. When dir holds a manifest.csv,
+// its rows are the captures (paths relative to dir; turbine, sensor and
+// time are required); it is read once through to check every row and to
+// type its metadata columns, keeping only where each turbine's rows are.
+// Otherwise the folder layout is
 //
 //	<dir>/<turbine>/<sensor>/<stamp>.<ext>
 //
@@ -55,9 +73,11 @@ type Fleet struct {
 // the file name: 20250301T020000Z, 2025-03-01T02:00:00Z,
 // 2025-03-01T02-00-00Z or 20250301_020000, optionally with more text
 // around it. Hidden files and folders (names starting with '.') are
-// skipped; any other file in the layout that is not a capture, or a
-// capture without a time stamp in its name, is an error naming it.
-func ListFleet(dir string) (*Fleet, error) {
+// skipped, and so are files beside the turbine folders (assets.yaml);
+// any other file in the layout that is not a capture, or a capture
+// without a time stamp in its name, is an error naming it (from
+// Captures, for the turbine that holds it).
+func OpenFleet(dir string) (*Fleet, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
@@ -69,28 +89,61 @@ func ListFleet(dir string) (*Fleet, error) {
 	mpath := filepath.Join(dir, FleetManifest)
 	switch _, err = os.Stat(mpath); {
 	case err == nil:
-		err = f.fromManifest(mpath)
+		err = f.indexManifest(mpath)
 	case errors.Is(err, fs.ErrNotExist):
-		err = f.fromLayout()
+		err = f.listTurbines()
 	default:
 		err = fmt.Errorf("%s: %w", mpath, atomicfile.UnwrapPathError(err))
 	}
 	if err != nil {
 		return nil, err
 	}
-	for i := range f.Captures {
-		c := &f.Captures[i]
+	return f, nil
+}
+
+// ListFleet lists every capture of the fleet folder dir (see OpenFleet),
+// sorted as Captures sorts them, turbine after turbine. It holds the
+// whole fleet in memory; a scan goes turbine by turbine instead.
+func ListFleet(dir string) ([]FleetCapture, error) {
+	f, err := OpenFleet(dir)
+	if err != nil {
+		return nil, err
+	}
+	var all []FleetCapture
+	for _, t := range f.Turbines {
+		caps, err := f.Captures(t)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, caps...)
+	}
+	return all, nil
+}
+
+// Captures lists the captures of one turbine of the fleet, with their
+// sizes and modification times, sorted by date (UTC), sensor, time and
+// path.
+func (f *Fleet) Captures(turbine string) ([]FleetCapture, error) {
+	var caps []FleetCapture
+	var err error
+	if f.Manifest != nil {
+		caps, err = f.manifestCaptures(turbine)
+	} else {
+		caps, err = f.layoutCaptures(turbine)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range caps {
+		c := &caps[i]
 		st, err := os.Stat(c.Path)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Path, atomicfile.UnwrapPathError(err))
 		}
 		c.Size, c.ModTime = st.Size(), st.ModTime()
 	}
-	sort.SliceStable(f.Captures, func(i, j int) bool {
-		a, b := &f.Captures[i], &f.Captures[j]
-		if a.Turbine != b.Turbine {
-			return a.Turbine < b.Turbine
-		}
+	sort.SliceStable(caps, func(i, j int) bool {
+		a, b := &caps[i], &caps[j]
 		if da, db := a.Time.UTC().Format(time.DateOnly), b.Time.UTC().Format(time.DateOnly); da != db {
 			return da < db
 		}
@@ -102,44 +155,130 @@ func ListFleet(dir string) (*Fleet, error) {
 		}
 		return a.Rel < b.Rel
 	})
-	for i := 1; i < len(f.Captures); i++ {
-		if f.Captures[i].Rel == f.Captures[i-1].Rel {
-			return nil, fmt.Errorf("%s: %s is listed twice", dir, f.Captures[i].Rel)
+	for i := 1; i < len(caps); i++ {
+		if caps[i].Rel == caps[i-1].Rel {
+			return nil, fmt.Errorf("%s: %s is listed twice", f.Dir, caps[i].Rel)
 		}
 	}
-	return f, nil
+	return caps, nil
 }
 
-// fromManifest lists the captures of the fleet's manifest.
-func (f *Fleet) fromManifest(path string) error {
-	m, err := ReadManifest(path)
+// indexManifest reads the fleet's manifest through, checking every row,
+// and keeps where each turbine's rows are.
+func (f *Fleet) indexManifest(path string) error {
+	r, err := os.Open(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 	}
-	f.Manifest = m
-	for _, src := range m.Sources() {
-		e := src.Entry
-		if e.Turbine == "" || e.Sensor == "" || e.Time.IsZero() {
-			return fileErrorf(path, "line %d: a fleet manifest needs turbine, sensor and time on every row", e.Line)
+	defer r.Close()
+	mr, err := newManifestReader(r, f.Dir)
+	if err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	f.rows = map[string][]manifestRow{}
+	for {
+		off := mr.offset()
+		e, err := mr.next()
+		if err == io.EOF {
+			break
 		}
-		rel, err := filepath.Rel(f.Dir, e.Path)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fileErrorf(path, "line %d: capture %s is outside the fleet folder", e.Line, e.Path)
+		if err != nil {
+			return &FileError{Path: path, Err: err}
 		}
-		f.Captures = append(f.Captures, FleetCapture{Source: src, Rel: filepath.ToSlash(rel),
-			Turbine: e.Turbine, Sensor: e.Sensor, Time: e.Time.UTC()})
+		if _, err := f.fleetEntry(&e, path); err != nil {
+			return err
+		}
+		if _, ok := f.rows[e.Turbine]; !ok {
+			f.Turbines = append(f.Turbines, e.Turbine)
+		}
+		f.rows[e.Turbine] = append(f.rows[e.Turbine], manifestRow{off: off, line: e.Line})
+	}
+	if err := mr.finish(); err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	sort.Strings(f.Turbines)
+	mr.m.Path = path
+	f.Manifest, f.mr = mr.m, mr
+	return nil
+}
+
+// fleetEntry checks a manifest row of a fleet and makes it a capture.
+func (f *Fleet) fleetEntry(e *ManifestEntry, path string) (FleetCapture, error) {
+	if e.Turbine == "" || e.Sensor == "" || e.Time.IsZero() {
+		return FleetCapture{}, fileErrorf(path, "line %d: a fleet manifest needs turbine, sensor and time on every row", e.Line)
+	}
+	rel, err := filepath.Rel(f.Dir, e.Path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return FleetCapture{}, fileErrorf(path, "line %d: capture %s is outside the fleet folder", e.Line, e.Path)
+	}
+	return FleetCapture{Source: Source{Path: e.Path, Entry: e, Manifest: f.Manifest}, Rel: filepath.ToSlash(rel),
+		Turbine: e.Turbine, Sensor: e.Sensor, Time: e.Time.UTC()}, nil
+}
+
+// manifestCaptures reads the manifest rows of one turbine again, seeking
+// to each run of consecutive rows.
+func (f *Fleet) manifestCaptures(turbine string) ([]FleetCapture, error) {
+	path := f.Manifest.Path
+	r, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
+	}
+	defer r.Close()
+	// A copy of the reader, with its own kinds to widen (no-ops: the rows
+	// were read before), so that turbines may be listed concurrently.
+	mr := *f.mr
+	mr.m = &Manifest{MetaColumns: slices.Clone(f.mr.m.MetaColumns)}
+	mr.nonEmpty = slices.Clone(f.mr.nonEmpty)
+	var caps []FleetCapture
+	pos := int64(-1)
+	for _, row := range f.rows[turbine] {
+		if row.off != pos {
+			if _, err := r.Seek(row.off, io.SeekStart); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			mr.base = row.off
+			mr.resume(r)
+		}
+		e, err := mr.next()
+		if err != nil {
+			// The file changed since OpenFleet read it.
+			return nil, fileErrorf(path, "changed while the fleet was read (line %d: %v)", row.line, err)
+		}
+		pos = mr.offset()
+		e.Line = row.line
+		if e.Turbine != turbine {
+			return nil, fileErrorf(path, "changed while the fleet was read (line %d)", row.line)
+		}
+		entry := e
+		c, err := f.fleetEntry(&entry, path)
+		if err != nil {
+			return nil, err
+		}
+		caps = append(caps, c)
+	}
+	return caps, nil
+}
+
+// listTurbines lists the turbine folders of the layout.
+func (f *Fleet) listTurbines() error {
+	entries, err := os.ReadDir(f.Dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Dir, atomicfile.UnwrapPathError(err))
+	}
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			f.Turbines = append(f.Turbines, e.Name())
+		}
 	}
 	return nil
 }
 
-// fromLayout lists the captures of the folder layout.
-func (f *Fleet) fromLayout() error {
-	return filepath.WalkDir(f.Dir, func(path string, d fs.DirEntry, err error) error {
+// layoutCaptures lists the captures of one turbine folder of the layout.
+func (f *Fleet) layoutCaptures(turbine string) ([]FleetCapture, error) {
+	var caps []FleetCapture
+	err := filepath.WalkDir(filepath.Join(f.Dir, turbine), func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
-		}
-		if path == f.Dir {
-			return nil
 		}
 		if strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
@@ -155,10 +294,6 @@ func (f *Fleet) fromLayout() error {
 			}
 			return nil
 		}
-		if len(parts) == 1 {
-			// assets.yaml, README and the like beside the turbines.
-			return nil
-		}
 		if len(parts) != 3 || !isCaptureExt(path) {
 			return fmt.Errorf("%s: not a capture in the fleet layout <turbine>/<sensor>/<stamp>.<ext> (ext one of %s)", path, strings.Join(Formats, ", "))
 		}
@@ -167,10 +302,11 @@ func (f *Fleet) fromLayout() error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		e := &ManifestEntry{Path: path, Turbine: parts[0], Sensor: parts[1], Time: t}
-		f.Captures = append(f.Captures, FleetCapture{Source: Source{Path: path, Entry: e},
+		caps = append(caps, FleetCapture{Source: Source{Path: path, Entry: e},
 			Rel: filepath.ToSlash(rel), Turbine: parts[0], Sensor: parts[1], Time: t})
 		return nil
 	})
+	return caps, err
 }
 
 // stampPattern matches a date and time in a file name: 20250301T020000Z,

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,12 +35,12 @@ func TestListFleetLayout(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "assets.yaml"), []byte("version: 1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "WT01", ".hidden"), nil, 0o644)
 
-	f, err := ListFleet(dir)
+	all, err := ListFleet(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, c := range f.Captures {
+	for _, c := range all {
 		got = append(got, c.Turbine+" "+c.Sensor+" "+c.Time.Format(time.RFC3339)+" "+c.Rel)
 		if c.Size == 0 || c.ModTime.IsZero() {
 			t.Errorf("%s: no size or mtime", c.Rel)
@@ -54,11 +55,11 @@ func TestListFleetLayout(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	caps, err := f.Captures[1].Read(Options{})
+	caps, err := all[1].Read(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if caps[0].Turbine != "WT01" || caps[0].Sensor != "gbx" || !caps[0].Time.Equal(f.Captures[1].Time) {
+	if caps[0].Turbine != "WT01" || caps[0].Sensor != "gbx" || !caps[0].Time.Equal(all[1].Time) {
 		t.Errorf("read back %s %s %v", caps[0].Turbine, caps[0].Sensor, caps[0].Time)
 	}
 }
@@ -88,17 +89,63 @@ func TestListFleetErrors(t *testing.T) {
 
 func TestListFleetManifest(t *testing.T) {
 	dir := t.TempDir()
-	writeTestWAV(t, filepath.Join(dir, "a", "x.wav"))
-	writeTestWAV(t, filepath.Join(dir, "a", "y.wav"))
-	m := "path,turbine,sensor,time,site\na/y.wav,WT01,gbx,2025-03-02T00:00:00Z,north\na/x.wav,WT01,gbx,2025-03-01T00:00:00Z,north\n"
+	for _, f := range []string{"a/x.wav", "a/y.wav", "b/z.wav", "b/w.wav"} {
+		writeTestWAV(t, filepath.Join(dir, f))
+	}
+	// A byte-order mark, turbines interleaved, a quoted cell over two
+	// lines, a comment line and a metadata column that widens to float on
+	// a row of the other turbine: each turbine's rows are read back by
+	// their offsets with the kinds of the whole file.
+	m := "\xEF\xBB\xBFpath,turbine,sensor,time,site,load\n" +
+		"a/y.wav,WT01,gbx,2025-03-02T00:00:00Z,north,1\n" +
+		"b/z.wav,WT02,gbx,2025-03-01T00:00:00Z,\"south\nridge\",2\n" +
+		"# a comment\n" +
+		"a/x.wav,WT01,gbx,2025-03-01T00:00:00Z,north,3\n" +
+		"b/w.wav,WT02,main,2025-03-01T00:00:00Z,south,2.5\n"
 	os.WriteFile(filepath.Join(dir, FleetManifest), []byte(m), 0o644)
-	f, err := ListFleet(dir)
+	f, err := OpenFleet(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Manifest == nil || len(f.Captures) != 2 || f.Captures[0].Rel != "a/x.wav" {
-		t.Fatalf("%+v", f.Captures)
+	if f.Manifest == nil || strings.Join(f.Turbines, ",") != "WT01,WT02" {
+		t.Fatalf("turbines %v", f.Turbines)
 	}
+	if k := f.Manifest.MetaColumns[1].Kind; k != MetaFloat {
+		t.Errorf("load column kind %v, want float", k)
+	}
+	var got []string
+	for _, turbine := range f.Turbines {
+		caps, err := f.Captures(turbine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range caps {
+			got = append(got, fmt.Sprintf("%s %s %s line %d %v", c.Turbine, c.Sensor, c.Rel, c.Entry.Line, c.Entry.Meta))
+			if c.Source.Manifest != f.Manifest {
+				t.Errorf("%s: source manifest not the fleet's", c.Rel)
+			}
+		}
+	}
+	want := []string{
+		"WT01 gbx a/x.wav line 6 [{site north} {load 3}]",
+		"WT01 gbx a/y.wav line 2 [{site north} {load 1}]",
+		"WT02 gbx b/z.wav line 3 [{site south\nridge} {load 2}]",
+		"WT02 main b/w.wav line 7 [{site south} {load 2.5}]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	all, err := ListFleet(dir)
+	if err != nil || len(all) != 4 {
+		t.Fatalf("ListFleet: %d captures, %v", len(all), err)
+	}
+
+	// A manifest changed under the listing is an error, not a wrong row.
+	os.WriteFile(filepath.Join(dir, FleetManifest), []byte(strings.Replace(m, "WT02", "WT03", 1)), 0o644)
+	if _, err := f.Captures("WT02"); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Errorf("changed manifest: %v", err)
+	}
+
 	os.WriteFile(filepath.Join(dir, FleetManifest), []byte("path,turbine\na/x.wav,WT01\n"), 0o644)
 	if _, err := ListFleet(dir); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("manifest without sensor and time: %v", err)

@@ -1,6 +1,9 @@
 package datasets
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -120,10 +123,60 @@ func ReadManifest(path string) (*Manifest, error) {
 // against dir. Errors name the line but not the file (ReadManifest adds
 // it).
 func ParseManifest(r io.Reader, dir string) (*Manifest, error) {
-	cr, err := newCSVReader(r)
+	mr, err := newManifestReader(r, dir)
 	if err != nil {
 		return nil, err
 	}
+	for {
+		e, err := mr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		mr.m.Entries = append(mr.m.Entries, e)
+	}
+	if err := mr.finish(); err != nil {
+		return nil, err
+	}
+	return mr.m, nil
+}
+
+// manifestReader reads a capture manifest row by row: ParseManifest reads
+// it whole, a fleet (OpenFleet) indexes it and reads a turbine's rows
+// again by their offsets.
+type manifestReader struct {
+	cr  *csv.Reader
+	dir string
+	// base is the number of bytes before the CSV reader's input (a
+	// byte-order mark), so that offset() is a file offset.
+	base  int64
+	width int
+	// known maps each column to its known name ("" for metadata);
+	// metaCols are the metadata columns' indices.
+	known    []string
+	metaCols []int
+	nonEmpty []bool
+	// rows counts the rows read.
+	rows int
+	// m holds the metadata columns with their kinds as widened so far
+	// (Entries is left to the caller).
+	m *Manifest
+}
+
+// newManifestReader reads the manifest's header row.
+func newManifestReader(r io.Reader, dir string) (*manifestReader, error) {
+	br := bufio.NewReader(r)
+	mr := &manifestReader{dir: dir, m: &Manifest{}}
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		mr.base = 3
+	}
+	cr, err := newCSVReader(br)
+	if err != nil {
+		return nil, err
+	}
+	mr.cr = cr
 	head, err := cr.Read()
 	if err == io.EOF {
 		return nil, errors.New("empty manifest: want a header row with a path column")
@@ -131,15 +184,14 @@ func ParseManifest(r io.Reader, dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, csvManifestError(err)
 	}
+	head = slices.Clone(head)
 	headLine, _ := cr.FieldPos(0)
-	width := len(head)
+	mr.width = len(head)
 
 	// Map each column to a known field (its name) or to a metadata slot.
-	known := make([]string, width) // lower-case known name, "" for metadata
+	mr.known = make([]string, mr.width)
 	seen := map[string]int{}
 	pathCol := -1
-	m := &Manifest{}
-	var metaCols []int
 	for i, h := range head {
 		h = strings.TrimSpace(h)
 		if h == "" {
@@ -154,73 +206,94 @@ func ParseManifest(r io.Reader, dir string) (*Manifest, error) {
 		}
 		seen[low] = i
 		if slices.Contains(manifestKnown, low) {
-			known[i] = low
+			mr.known[i] = low
 			if low == "path" {
 				pathCol = i
 			}
 			continue
 		}
-		metaCols = append(metaCols, i)
-		m.MetaColumns = append(m.MetaColumns, MetaColumn{Name: h, Kind: MetaInteger})
+		mr.metaCols = append(mr.metaCols, i)
+		// Metadata kinds start as integer and widen as values require.
+		mr.m.MetaColumns = append(mr.m.MetaColumns, MetaColumn{Name: h, Kind: MetaInteger})
 	}
 	if pathCol < 0 {
 		return nil, fmt.Errorf("line %d: no path column (columns: %s)", headLine, strings.Join(trimAll(head), ", "))
 	}
+	mr.nonEmpty = make([]bool, len(mr.metaCols))
+	return mr, nil
+}
 
-	// Metadata kinds start as integer and widen as values require.
-	nonEmpty := make([]bool, len(metaCols))
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvManifestError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != width {
-			return nil, fmt.Errorf("line %d: %d fields, the header has %d", line, len(rec), width)
-		}
-		e := ManifestEntry{Line: line}
-		for i, cell := range rec {
-			cell = strings.TrimSpace(cell)
-			if err := e.set(known[i], cell, dir); err != nil {
-				return nil, fmt.Errorf("line %d: %w", line, err)
-			}
-		}
-		if len(metaCols) > 0 {
-			e.Meta = make([]Field, len(metaCols))
-			for k, c := range metaCols {
-				v := strings.TrimSpace(rec[c])
-				e.Meta[k] = Field{Name: m.MetaColumns[k].Name, Value: v}
-				if v == "" {
-					continue
-				}
-				nonEmpty[k] = true
-				kind := &m.MetaColumns[k].Kind
-				if *kind == MetaInteger {
-					if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-						*kind = MetaFloat
-					}
-				}
-				if *kind == MetaFloat {
-					if _, err := strconv.ParseFloat(v, 64); err != nil {
-						*kind = MetaString
-					}
-				}
-			}
-		}
-		m.Entries = append(m.Entries, e)
+// offset is the file offset where the next row starts.
+func (mr *manifestReader) offset() int64 { return mr.base + mr.cr.InputOffset() }
+
+// resume makes the reader read rows from r, which must start at a row
+// boundary (an offset returned by offset), with the header already known.
+func (mr *manifestReader) resume(r io.Reader) {
+	cr := csv.NewReader(bufio.NewReader(r))
+	cr.Comma, cr.Comment, cr.FieldsPerRecord = mr.cr.Comma, mr.cr.Comment, mr.cr.FieldsPerRecord
+	cr.TrimLeadingSpace, cr.ReuseRecord, cr.LazyQuotes = mr.cr.TrimLeadingSpace, mr.cr.ReuseRecord, mr.cr.LazyQuotes
+	mr.cr = cr
+}
+
+// next reads the next row (io.EOF after the last) and widens the
+// metadata kinds by its values.
+func (mr *manifestReader) next() (ManifestEntry, error) {
+	rec, err := mr.cr.Read()
+	if err == io.EOF {
+		return ManifestEntry{}, io.EOF
 	}
-	for k, ok := range nonEmpty {
+	if err != nil {
+		return ManifestEntry{}, csvManifestError(err)
+	}
+	line, _ := mr.cr.FieldPos(0)
+	if len(rec) != mr.width {
+		return ManifestEntry{}, fmt.Errorf("line %d: %d fields, the header has %d", line, len(rec), mr.width)
+	}
+	e := ManifestEntry{Line: line}
+	for i, cell := range rec {
+		cell = strings.TrimSpace(cell)
+		if err := e.set(mr.known[i], cell, mr.dir); err != nil {
+			return ManifestEntry{}, fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+	if len(mr.metaCols) > 0 {
+		e.Meta = make([]Field, len(mr.metaCols))
+		for k, c := range mr.metaCols {
+			v := strings.TrimSpace(rec[c])
+			e.Meta[k] = Field{Name: mr.m.MetaColumns[k].Name, Value: v}
+			if v == "" {
+				continue
+			}
+			mr.nonEmpty[k] = true
+			kind := &mr.m.MetaColumns[k].Kind
+			if *kind == MetaInteger {
+				if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+					*kind = MetaFloat
+				}
+			}
+			if *kind == MetaFloat {
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					*kind = MetaString
+				}
+			}
+		}
+	}
+	mr.rows++
+	return e, nil
+}
+
+// finish settles the metadata kinds after the last row (a column without
+// a value is a string) and refuses a manifest without rows.
+func (mr *manifestReader) finish() error {
+	for k, ok := range mr.nonEmpty {
 		if !ok {
-			m.MetaColumns[k].Kind = MetaString
+			mr.m.MetaColumns[k].Kind = MetaString
 		}
 	}
-	if len(m.Entries) == 0 {
-		return nil, errors.New("manifest has no entries")
+	if mr.rows == 0 {
+		return errors.New("manifest has no entries")
 	}
-	return m, nil
+	return nil
 }
 
 // set stores one cell of a known column in e.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -65,5 +67,44 @@ func TestOrderedStops(t *testing.T) {
 	}, func(int, int) error { return nil })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled run: err %v", err)
+	}
+}
+
+func TestOrderedFeed(t *testing.T) {
+	// Items are fed lazily: never more than 2·jobs ahead of emit.
+	boom := errors.New("listing failed")
+	for _, jobs := range []int{1, 3} {
+		fed, emitted, ahead := 0, 0, 0
+		var mu sync.Mutex
+		err := orderedFeed(context.Background(), jobs, func(send func(string) bool) error {
+			for i := 0; i < 50; i++ {
+				mu.Lock()
+				fed++
+				if d := fed - emitted; d > ahead {
+					ahead = d
+				}
+				mu.Unlock()
+				if !send(strconv.Itoa(i)) {
+					return nil
+				}
+			}
+			return boom // after the 50 items: they are emitted first
+		}, func() func(string) int {
+			return func(s string) int { n, _ := strconv.Atoi(s); return n }
+		}, func(s string, n int) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if n != emitted || s != strconv.Itoa(emitted) {
+				t.Errorf("jobs %d: emitted %q (%d) at %d", jobs, s, n, emitted)
+			}
+			emitted++
+			return nil
+		})
+		if !errors.Is(err, boom) || emitted != 50 {
+			t.Errorf("jobs %d: err %v after %d emits, want the feed's error after 50", jobs, err, emitted)
+		}
+		if ahead > 2*jobs+1 {
+			t.Errorf("jobs %d: feed ran %d items ahead of emit", jobs, ahead)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,7 @@ import (
 	"github.com/windpm/windpm/models/classifier"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
+	"github.com/windpm/windpm/reports/scanreport"
 	"github.com/windpm/windpm/reports/scanstate"
 )
 
@@ -172,7 +174,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	start := time.Now()
 
-	fleet, err := datasets.ListFleet(o.fleet)
+	fleet, err := datasets.OpenFleet(o.fleet)
 	if err != nil {
 		return err
 	}
@@ -198,11 +200,10 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if err != nil {
 		return err
 	}
-	var srcs []datasets.Source
+	var metaCols []datasets.MetaColumn
 	if fleet.Manifest != nil {
-		srcs = fleet.Manifest.Sources()
+		metaCols = fleet.Manifest.MetaColumns
 	}
-	metaCols := datasets.MetaColumnsOf(srcs)
 	set.schema = reports.FeatureSchema{Features: probe.Columns(), Meta: renameClashes(metaCols, probe.Columns(), io.Discard)}
 	for _, ind := range models.DefaultIndicators() {
 		set.Indicators = append(set.Indicators, ind.Name)
@@ -259,47 +260,40 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if lock.Stale != nil {
 		fmt.Fprintf(stderr, "windpm: note: took over the lock of an earlier scan that did not finish (pid %d on %s)\n", lock.Stale.PID, lock.Stale.Host)
 	}
-	state, err := scanstate.Open(o.out)
+	state, err := scanstate.Open(o.out, o.rebuild)
 	if err != nil {
 		return err
 	}
 	if len(state.RolledBack) > 0 {
 		fmt.Fprintf(stderr, "windpm: note: rolled back %d file(s) of an interrupted chunk; redoing it\n", len(state.RolledBack))
 	}
-	if o.rebuild {
-		if err := state.Clear(); err != nil {
-			return err
-		}
-	}
 	if state.Config != nil && state.Config.Fingerprint != stateCfg.Fingerprint {
 		return fmt.Errorf("%s was scanned with other feature settings (then: %s; now: %s); use --rebuild or another --out",
 			o.out, state.Config.Description, stateCfg.Description)
 	}
 
-	work, failed, err := pendingCaptures(fleet, state)
+	b := batch{stderr: stderr}
+	run, err := processCaptures(cmd, o, set, cfg, fleet, state, stateCfg, metaCols, &b)
 	if err != nil {
 		return err
 	}
-	b := batch{stderr: stderr}
-	for _, f := range failed {
-		b.fail(f)
+	if run.work > 0 {
+		fmt.Fprintf(stdout, "scan: %d new capture(s) of %d in %s\n", run.work, run.listed, o.fleet)
 	}
-	if len(work) > 0 {
-		fmt.Fprintf(stdout, "scan: %d new capture(s) of %d in %s\n", len(work), len(fleet.Captures), o.fleet)
-		if err := processCaptures(cmd, o, set, cfg, fleet, state, stateCfg, work, metaCols, &b); err != nil {
-			return err
-		}
+	gen, err := state.Generation()
+	if err != nil {
+		return err
 	}
 	derivedFP := set.fingerprint()
-	if len(work) == 0 && !o.rescore && state.Derived.Seq == state.Seq && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
-		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, len(state.Captures))
+	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
+		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, run.listed)
 		return scanExit(o.out, set, &b)
 	}
-	sum, err := deriveOutputs(cmd, o, set, fleet, state, len(work))
+	sum, err := deriveOutputs(cmd, o, set, fleet, run.failures, run.work)
 	if err != nil {
 		return err
 	}
-	if err := state.SetDerived(scanstate.Derived{Seq: state.Seq, Fingerprint: derivedFP}); err != nil {
+	if err := state.SetDerived(scanstate.Derived{Generation: gen, Fingerprint: derivedFP}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "scan: %d captures, %d scored; %d open alarm(s), %d closed; %.1f s\n",
@@ -361,7 +355,7 @@ func scanConfig(set *scanSettings, cfg features.Config) (scanstate.Config, error
 	if set.opts.Channel != "" || set.opts.RateHz > 0 || set.opts.RPM > 0 {
 		text += fmt.Sprintf(", --channel %q --rate %g --rpm %g", set.opts.Channel, set.opts.RateHz, set.opts.RPM)
 	}
-	return scanstate.Config{Version: 1, Fingerprint: hex.EncodeToString(sum[:]), Description: text}, nil
+	return scanstate.Config{Version: scanstate.Version, Fingerprint: hex.EncodeToString(sum[:]), Description: text}, nil
 }
 
 // fingerprint identifies the settings of the derived outputs.
@@ -371,30 +365,35 @@ func (s *scanSettings) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// pendingCaptures returns the captures of the fleet the state has not
-// processed, and an error for each capture whose content changed since.
-// A capture whose size or modification time changed is hashed: the same
-// content is not new.
-func pendingCaptures(fleet *datasets.Fleet, state *scanstate.State) (work []int, failed []error, err error) {
-	for i := range fleet.Captures {
-		c := &fleet.Captures[i]
+// pendingCaptures returns the captures of a turbine the state has not
+// processed (indices into caps), an error for each capture whose content
+// changed since, and the failures the journal records for captures still
+// listed. A capture whose size or modification time changed is hashed:
+// the same content is not new.
+func pendingCaptures(caps []datasets.FleetCapture, state *scanstate.Turbine) (work []int, changed []error, failures []scanreport.Failure, err error) {
+	for i := range caps {
+		c := &caps[i]
 		rec, seen := state.Captures[c.Rel]
 		switch {
 		case !seen:
 			work = append(work, i)
+			continue
 		case rec.Size == c.Size && rec.ModTimeNs == c.ModTime.UnixNano():
 			// Unchanged.
 		default:
 			sum, err := hashFile(c.Path)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if sum != rec.SHA256 {
-				failed = append(failed, fmt.Errorf("%s: changed since it was scanned (new content); its old rows stay; use --rebuild to rescan the fleet", c.Path))
+				changed = append(changed, fmt.Errorf("%s: changed since it was scanned (new content); its old rows stay; use --rebuild to rescan the fleet", c.Path))
 			}
 		}
+		if rec.Error != "" {
+			failures = append(failures, scanreport.Failure{Path: c.Rel, Error: rec.Error})
+		}
 	}
-	return work, failed, nil
+	return work, changed, failures, nil
 }
 
 // hashFile returns the hex SHA-256 of a file's content.
@@ -418,21 +417,23 @@ type scanResult struct {
 	err  error
 }
 
-// chunkPlan is a run of whole partitions committed together.
+// chunkPlan is a run of whole partitions of one turbine committed
+// together.
 type chunkPlan struct {
-	from, to int      // indices into work
+	from, to int      // indices into the turbine's work
 	parts    []string // partition folders, in order
 }
 
-// planChunks cuts the work (in fleet order: turbine, date, …) into chunks
-// of whole turbine × date partitions holding at least size captures (the
-// last one fewer). The cut depends only on the work list, so a run that
-// resumes after a crash cuts the rest as the first run would have.
-func planChunks(fleet *datasets.Fleet, work []int, size int) []chunkPlan {
+// planChunks cuts a turbine's work (in listing order: date, sensor, …)
+// into chunks of whole turbine × date partitions holding at least size
+// captures (the last one fewer). The cut depends only on the work list,
+// so a run that resumes after a crash cuts the rest as the first run
+// would have.
+func planChunks(caps []datasets.FleetCapture, work []int, size int) []chunkPlan {
 	var plans []chunkPlan
 	cur := chunkPlan{}
 	for k, i := range work {
-		p := partitionOf(&fleet.Captures[i])
+		p := partitionOf(&caps[i])
 		if len(cur.parts) == 0 || cur.parts[len(cur.parts)-1] != p {
 			if cur.to-cur.from >= size {
 				plans = append(plans, cur)
@@ -458,17 +459,47 @@ func partitionOf(c *datasets.FleetCapture) string {
 
 func partFile(part string, seq int) string { return fmt.Sprintf("%s/part-%08d.parquet", part, seq) }
 
-// processCaptures computes the features of the work captures in parallel
-// and writes them chunk by chunk, each chunk committed to the state.
+// turbineWork is one turbine's part of a run: its listing, its journal
+// and the captures to process, cut into chunks.
+type turbineWork struct {
+	index int // in the fleet's turbines
+	caps  []datasets.FleetCapture
+	state *scanstate.Turbine
+	work  []int
+	plans []chunkPlan
+	plan  int // the chunk being written
+}
+
+// scanItem is what the listing hands on: the start of a turbine (k < 0,
+// with what its listing found) or capture k of its work.
+type scanItem struct {
+	t        *turbineWork
+	k        int
+	changed  []error
+	failures []scanreport.Failure
+}
+
+// scanRun is what processCaptures did.
+type scanRun struct {
+	listed, work int
+	// failures are the captures that could not be processed, in this run
+	// or an earlier one, sorted by path.
+	failures []scanreport.Failure
+}
+
+// processCaptures goes through the fleet turbine by turbine: it lists the
+// turbine's captures, reads its journal, computes the features of the new
+// captures in parallel and writes them chunk by chunk, each chunk
+// committed to the turbine's journal. Memory holds the turbines being
+// worked on, not the fleet.
 func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg features.Config, fleet *datasets.Fleet,
-	state *scanstate.State, stateCfg scanstate.Config, work []int, metaCols []datasets.MetaColumn, b *batch) error {
+	state *scanstate.State, stateCfg scanstate.Config, metaCols []datasets.MetaColumn, b *batch) (*scanRun, error) {
 	config, _ := json.Marshal(map[string]any{"scan": true, "fleet": o.fleet, "component_bands": cfg.BandNames,
 		"channel": set.opts.Channel, "rate_hz": set.opts.RateHz, "rpm": set.opts.RPM})
 	fileMeta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(config)}
-	plans := planChunks(fleet, work, o.chunk)
+	run := &scanRun{}
 
 	var (
-		plan    int // current chunk
 		seq     int
 		chunk   scanstate.Chunk
 		w       *reports.FeatureWriter
@@ -490,37 +521,83 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 		w = nil
 		return err
 	}
-	progress, clearProgress := progressLine(cmd.ErrOrStderr(), "scan", "captures")
+	progress, clearProgress := progressLine(cmd.ErrOrStderr(), "scan", "turbines")
 	defer clearProgress()
-	err := ordered(cmd.Context(), len(work), o.jobs, func() func(k int) scanResult {
+
+	feed := func(send func(scanItem) bool) error {
+		for ti, name := range fleet.Turbines {
+			caps, err := fleet.Captures(name)
+			if err != nil {
+				return err
+			}
+			ts, err := state.Turbine(reports.HivePartition(reports.PartitionTurbine, name))
+			if err != nil {
+				return err
+			}
+			tw := &turbineWork{index: ti, caps: caps, state: ts}
+			var it scanItem
+			if tw.work, it.changed, it.failures, err = pendingCaptures(caps, ts); err != nil {
+				return err
+			}
+			tw.plans = planChunks(caps, tw.work, o.chunk)
+			it.t, it.k = tw, -1
+			if !send(it) {
+				return nil
+			}
+			for k := range tw.work {
+				if !send(scanItem{t: tw, k: k}) {
+					return nil
+				}
+			}
+		}
+		return nil
+	}
+	newWorker := func() func(scanItem) scanResult {
 		ex, _ := features.NewExtractor(cfg)
 		prep, _ := features.NewPreparer(0, 0)
-		return func(k int) scanResult {
-			return scanCapture(&fleet.Captures[work[k]], set, ex, prep, metaCols)
+		return func(it scanItem) scanResult {
+			if it.k < 0 {
+				return scanResult{}
+			}
+			return scanCapture(&it.t.caps[it.t.work[it.k]], set, ex, prep, metaCols)
 		}
-	}, func(k int, r scanResult) error {
-		p := &plans[plan]
+	}
+	emit := func(it scanItem, r scanResult) error {
+		tw := it.t
+		if it.k < 0 {
+			if progress != nil {
+				progress(tw.index, len(fleet.Turbines))
+			}
+			for _, err := range it.changed {
+				b.fail(err)
+			}
+			run.listed += len(tw.caps)
+			run.work += len(tw.work)
+			run.failures = append(run.failures, it.failures...)
+			return nil
+		}
+		k := it.k
+		p := &tw.plans[tw.plan]
 		if k == p.from {
 			files := make([]string, len(p.parts))
 			for i, part := range p.parts {
-				files[i] = partFile(part, state.Seq+1)
+				files[i] = partFile(part, tw.state.Seq+1)
 			}
 			var err error
-			if seq, err = state.Begin(files); err != nil {
+			if seq, err = tw.state.Begin(files); err != nil {
 				return err
 			}
 			chunk = scanstate.Chunk{Seq: seq}
 			written = written[:0]
 		}
-		if progress != nil {
-			progress(k+1, len(work))
-		}
+		c := &tw.caps[tw.work[k]]
 		chunk.Captures = append(chunk.Captures, r.rec)
 		if r.err != nil {
 			b.fail(r.err)
+			run.failures = append(run.failures, scanreport.Failure{Path: c.Rel, Error: r.rec.Error})
 		} else {
 			b.done++
-			part := partitionOf(&fleet.Captures[work[k]])
+			part := partitionOf(c)
 			if part != wPart || w == nil {
 				if err := closePart(); err != nil {
 					return err
@@ -549,14 +626,21 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 				return err
 			}
 			chunk.Files = append([]string(nil), written...)
-			if err := state.Commit(chunk, stateCfg); err != nil {
+			if err := tw.state.Commit(chunk, stateCfg); err != nil {
 				return err
 			}
-			plan++
+			tw.plan++
 		}
 		return nil
-	})
-	return err
+	}
+	if err := orderedFeed(cmd.Context(), o.jobs, feed, newWorker, emit); err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress(len(fleet.Turbines), len(fleet.Turbines))
+	}
+	sort.Slice(run.failures, func(i, j int) bool { return run.failures[i].Path < run.failures[j].Path })
+	return run, nil
 }
 
 // scanCapture reads one capture of the fleet and returns its feature rows

@@ -23,7 +23,6 @@ import (
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
 	"github.com/windpm/windpm/reports/scanreport"
-	"github.com/windpm/windpm/reports/scanstate"
 )
 
 // The derived outputs of a scan — scores, alarms, report — are made from
@@ -64,7 +63,7 @@ type deriveSummary struct {
 // feature codes as 2, 3, 4.
 var isoZoneNames = map[int]string{2: "A/B", 3: "C", 4: "D"}
 
-func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, state *scanstate.State, newCaptures int) (*deriveSummary, error) {
+func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, failures []scanreport.Failure, newCaptures int) (*deriveSummary, error) {
 	featDir := filepath.Join(o.out, "features")
 	turbines, err := partitionValues(featDir, reports.PartitionTurbine)
 	if err != nil {
@@ -101,11 +100,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 			{Name: "indicators", Value: strings.Join(set.Indicators, ", ")},
 		},
 	}
-	for _, c := range fleet.Captures {
-		if r, ok := state.Captures[c.Rel]; ok && r.Error != "" {
-			rep.Failed = append(rep.Failed, scanreport.Failure{Path: c.Rel, Error: r.Error})
-		}
-	}
+	rep.Failed = failures
 	sum := &deriveSummary{}
 	progress, clearProgress := progressLine(cmd.ErrOrStderr(), "scoring", "turbines")
 	defer clearProgress()
@@ -117,7 +112,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		if err != nil {
 			return nil, err
 		}
-		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, fleet); err != nil {
+		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, &turbineListing{fleet: fleet, turbine: turbine}); err != nil {
 			return nil, err
 		}
 		if progress != nil {
@@ -142,6 +137,35 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		return nil, err
 	}
 	return sum, nil
+}
+
+// turbineListing lists one turbine's captures when an evidence capture
+// is first looked up.
+type turbineListing struct {
+	fleet   *datasets.Fleet
+	turbine string
+	caps    []datasets.FleetCapture
+	listed  bool
+}
+
+// find returns the turbine's capture rel, nil when the fleet no longer
+// holds it.
+func (l *turbineListing) find(rel string) (*datasets.FleetCapture, error) {
+	if !l.listed {
+		l.listed = true
+		if !slices.Contains(l.fleet.Turbines, l.turbine) {
+			return nil, nil
+		}
+		var err error
+		if l.caps, err = l.fleet.Captures(l.turbine); err != nil {
+			return nil, err
+		}
+	}
+	k := slices.IndexFunc(l.caps, func(fc datasets.FleetCapture) bool { return fc.Rel == rel })
+	if k < 0 {
+		return nil, nil
+	}
+	return &l.caps[k], nil
 }
 
 // opClasses says how the operating classes are made.
@@ -288,7 +312,7 @@ const scadaInterval = 10 * time.Minute
 // the alarm tracker of every component, and writes the turbine's scores
 // and alarms rows and report entries.
 func scoreTurbine(turbine string, sensors []*sensorHistory, set *scanSettings, inds []models.Indicator,
-	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleet *datasets.Fleet) error {
+	rep *scanreport.Report, sum *deriveSummary, sw, aw *reports.RecordWriter, fleet *turbineListing) error {
 	bcfg := models.BaselineConfig{Indicators: inds, Classes: set.Classes, OpName: "rpm", Thresholds: set.Thresholds}
 	if set.scadaPaths != nil {
 		bcfg.OpName, bcfg.OpUnit = "power kW", "kW"
@@ -456,7 +480,7 @@ const evidenceLineDB = 10
 // evidence capture (sensor h, capture i): the indicators that moved, and
 // the kinematic lines of its spectra, read again from the capture file.
 func alarmEvidence(turbine, comp string, a *models.TrackedAlarm, h *sensorHistory, i int, set *scanSettings,
-	inds []models.Indicator, fleet *datasets.Fleet) (*scanreport.Alarm, []any, error) {
+	inds []models.Indicator, fleet *turbineListing) (*scanreport.Alarm, []any, error) {
 	c := &h.caps[i]
 	id := fmt.Sprintf("%s/%s/%s", turbine, comp, a.Opened.UTC().Format("20060102T150405Z"))
 	ra := &scanreport.Alarm{ID: id, Turbine: turbine, Component: comp, Sensor: h.id, Severity: a.Peak.String(),
@@ -581,15 +605,18 @@ func indicatorIndex(inds []models.Indicator, name string) int {
 // kinematic lines its spectra show and the physics diagnosis, and sets
 // the report's spectrum and envelope spectrum figures.
 func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, set *scanSettings, inds []models.Indicator,
-	fleet *datasets.Fleet) ([]evidenceLine, string, error) {
+	fleet *turbineListing) ([]evidenceLine, string, error) {
 	// Read as the scan read it: through its source, so that what the
 	// manifest states (rate, channel, unit) applies again.
-	k := slices.IndexFunc(fleet.Captures, func(fc datasets.FleetCapture) bool { return fc.Rel == c.path })
-	if k < 0 {
+	fc, err := fleet.find(c.path)
+	if err != nil {
+		return nil, "", err
+	}
+	if fc == nil {
 		// Scored in an earlier run; no longer in the fleet.
 		return nil, "", nil
 	}
-	caps, err := fleet.Captures[k].Read(set.opts)
+	caps, err := fc.Read(set.opts)
 	if err != nil {
 		// The capture was scored; it may have been changed since.
 		return nil, "", nil

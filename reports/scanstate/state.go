@@ -1,12 +1,13 @@
 // Package scanstate keeps the state of an incremental, crash-safe fleet
 // scan in its output folder: which captures it has processed, in a
-// journal of committed chunks, and the lock that stops two scans of one
-// folder at once.
+// journal of committed chunks per turbine, and the lock that stops two
+// scans of one folder at once.
 //
-// The commit protocol. A scan works in chunks of captures. Before it
-// writes anything of chunk s it records, atomically, the files it is about
-// to write (pending.json); it writes them (each atomically: temporary file,
-// rename); then it commits the chunk by writing journal/<s>.json
+// The commit protocol. A scan works turbine by turbine, in chunks of one
+// turbine's captures. Before it writes anything of chunk s of a turbine it
+// records, atomically, the files it is about to write (the turbine's
+// pending.json); it writes them (each atomically: temporary file, rename);
+// then it commits the chunk by writing the turbine's journal/<s>.json
 // atomically, and removes pending.json. The journal file is the commit
 // point: a chunk whose journal file exists is complete; a pending chunk
 // without one is rolled back by the next Open, which removes the files it
@@ -14,19 +15,28 @@
 // folder therefore holds exactly the committed chunks, and the next run
 // redoes the rest.
 //
+// The state is kept per turbine so that a scan holds one turbine's
+// journal at a time (memory does not grow with the fleet) and so that
+// scans of disjoint sets of turbines touch disjoint state.
+//
 // Layout under the output folder:
 //
-//	.windpm/lock            the lock (flock; holder's pid, host and start inside)
-//	.windpm/state.json      what the folder was scanned with (configuration fingerprint)
-//	.windpm/journal/*.json  one file per committed chunk, named by its sequence number
-//	.windpm/pending.json    the chunk being written, if any
-//	.windpm/derived.json    the last chunk the derived outputs (scores, alarms, report) reflect
-//	.windpm/rebuild         present while --rebuild clears the folder
+//	.windpm/lock                        the lock (flock; holder's pid, host and start inside)
+//	.windpm/state.json                  what the folder was scanned with (configuration fingerprint)
+//	.windpm/turbines/<key>/journal/*.json  one file per committed chunk of a turbine, named by its sequence number
+//	.windpm/turbines/<key>/pending.json the turbine's chunk being written, if any
+//	.windpm/derived.json                the journal generation the derived outputs (scores, alarms, report) reflect
+//	.windpm/rebuild                     present while --rebuild clears the folder
+//
+// <key> is the caller's name for a turbine, safe as a folder name (the
+// scan uses its features partition name, turbine=<escaped id>).
 //
 // scanstate must not compute features or scores.
 package scanstate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,6 +54,9 @@ import (
 // StateDir is the folder, under the output folder, that holds the state.
 const StateDir = ".windpm"
 
+// Version is the state format this package writes and reads.
+const Version = 2
+
 // Capture is the journal's record of one capture file.
 type Capture struct {
 	// Path is the file's path relative to the fleet folder, with '/'.
@@ -59,9 +72,9 @@ type Capture struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Chunk is one committed unit of work.
+// Chunk is one committed unit of work of one turbine.
 type Chunk struct {
-	// Seq numbers chunks from 1 in commit order.
+	// Seq numbers the turbine's chunks from 1 in commit order.
 	Seq int `json:"seq"`
 	// Captures are the captures processed in it, failed ones included.
 	Captures []Capture `json:"captures"`
@@ -72,7 +85,7 @@ type Chunk struct {
 // Config is what a folder was scanned with: a scan with another Config
 // must start over (--rebuild) rather than mix rows of two kinds.
 type Config struct {
-	// Version is the state format (1).
+	// Version is the state format (Version).
 	Version int `json:"version"`
 	// Fingerprint identifies everything that shapes the feature rows (the
 	// features schema and extraction settings), Description says it in
@@ -83,36 +96,57 @@ type Config struct {
 
 // Derived records what the derived outputs reflect.
 type Derived struct {
-	// Seq is the last chunk they include, Fingerprint the scoring settings.
-	Seq         int    `json:"seq"`
+	// Generation is the journal's Generation they include, Fingerprint
+	// the scoring settings.
+	Generation  string `json:"generation"`
 	Fingerprint string `json:"fingerprint"`
 }
 
 // State is the state of one output folder, read by Open.
 type State struct {
 	out string
-	// Seq is the sequence number of the last committed chunk (0: none).
-	Seq int
 	// Config is the folder's configuration (nil before the first commit).
 	Config *Config
 	// Derived is what the derived outputs reflect (zero when never made).
 	Derived Derived
+	// RolledBack lists the files of interrupted chunks that Open removed.
+	RolledBack []string
+}
+
+// Turbine is the journal of one turbine, read by State.Turbine.
+type Turbine struct {
+	s   *State
+	key string
+	// Seq is the sequence number of the turbine's last committed chunk
+	// (0: none).
+	Seq int
 	// Captures maps a capture's path to its latest record.
 	Captures map[string]Capture
-	// RolledBack lists the files of an interrupted chunk that Open removed.
-	RolledBack []string
 }
 
 func (s *State) path(elem ...string) string {
 	return filepath.Join(append([]string{s.out, StateDir}, elem...)...)
 }
 
-// Open reads the state of output folder out, creating it if needed, and
-// completes any interrupted rebuild and rolls back any interrupted
-// chunk. The caller must hold the folder's Lock.
-func Open(out string) (*State, error) {
-	s := &State{out: out, Captures: map[string]Capture{}}
-	if err := os.MkdirAll(s.path("journal"), 0o755); err != nil {
+func (t *Turbine) path(elem ...string) string {
+	return t.s.path(append([]string{"turbines", t.key}, elem...)...)
+}
+
+// Open reads the state of output folder out, creating it if needed,
+// completes any interrupted rebuild and rolls back every interrupted
+// chunk; with rebuild it first clears the folder (Clear). The caller must
+// hold the folder's Lock.
+func Open(out string, rebuild bool) (*State, error) {
+	s := &State{out: out}
+	if rebuild {
+		if err := s.Clear(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(s.path("journal")); err == nil {
+		return nil, fmt.Errorf("%s: scanned by an earlier windpm (scan state version 1); use --rebuild or another --out", out)
+	}
+	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
 	}
 	if _, err := os.Stat(s.path("rebuild")); err == nil {
@@ -120,81 +154,169 @@ func Open(out string) (*State, error) {
 			return nil, err
 		}
 	}
-	// A write of the state's own files (pending.json, state.json,
-	// derived.json) cut short leaves its temporary file here.
+	// A write of the state's own files (state.json, derived.json) or of a
+	// derived output cut short leaves its temporary file.
 	if err := s.removeTemps(StateDir); err != nil {
 		return nil, err
 	}
-	if err := s.rollBack(); err != nil {
+	if err := s.removeTemps("."); err != nil {
 		return nil, err
+	}
+	keys, err := s.TurbineKeys()
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if err := s.rollBack(k); err != nil {
+			return nil, err
+		}
 	}
 	if err := readJSON(s.path("state.json"), &s.Config); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	if s.Config != nil && s.Config.Version != Version {
+		return nil, fmt.Errorf("%s: scan state version %d, this windpm reads %d; use --rebuild or another --out", out, s.Config.Version, Version)
+	}
 	if err := readJSON(s.path("derived.json"), &s.Derived); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	entries, err := os.ReadDir(s.path("journal"))
+	return s, nil
+}
+
+// TurbineKeys returns the keys of the turbines the state has a journal
+// for, sorted.
+func (s *State) TurbineKeys() ([]string, error) {
+	entries, err := os.ReadDir(s.path("turbines"))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.path("journal"), atomicfile.UnwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", s.path("turbines"), atomicfile.UnwrapPathError(err))
+	}
+	var keys []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			keys = append(keys, e.Name())
+		}
+	}
+	return keys, nil
+}
+
+// checkKey refuses a turbine key that is not one folder name.
+func checkKey(key string) error {
+	if key == "" || key == "." || key == ".." || strings.HasPrefix(key, ".") || strings.ContainsAny(key, "/\\\x00") {
+		return fmt.Errorf("scan state: %q is not a turbine key", key)
+	}
+	return nil
+}
+
+// Turbine reads the journal of the turbine key (empty when it has none).
+func (s *State) Turbine(key string) (*Turbine, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	t := &Turbine{s: s, key: key, Captures: map[string]Capture{}}
+	seqs, err := t.seqs()
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range seqs {
+		var c Chunk
+		if err := readJSON(t.path("journal", chunkName(n)), &c); err != nil {
+			return nil, err
+		}
+		for _, r := range c.Captures {
+			t.Captures[r.Path] = r
+		}
+		t.Seq = n
+	}
+	return t, nil
+}
+
+// seqs returns the sequence numbers of the turbine's committed chunks,
+// checking that they run 1, 2, … without a gap, and removes the temporary
+// files of journal writes that did not happen.
+func (t *Turbine) seqs() ([]int, error) {
+	dir := t.path("journal")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	var seqs []int
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
 			// A temporary file of a commit that did not happen.
-			_ = os.Remove(s.path("journal", name))
+			_ = os.Remove(filepath.Join(dir, name))
 			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSuffix(name, ".json"))
 		if err != nil || !strings.HasSuffix(name, ".json") {
-			return nil, fmt.Errorf("%s: unexpected file %s in the journal", s.path("journal"), name)
+			return nil, fmt.Errorf("%s: unexpected file %s in the journal", dir, name)
 		}
 		seqs = append(seqs, n)
 	}
 	sort.Ints(seqs)
 	for i, n := range seqs {
 		if n != i+1 {
-			return nil, fmt.Errorf("%s: journal has chunk %d where %d was expected; the folder was changed by hand (use --rebuild)", s.path("journal"), n, i+1)
+			return nil, fmt.Errorf("%s: journal has chunk %d where %d was expected; the folder was changed by hand (use --rebuild)", dir, n, i+1)
 		}
-		var c Chunk
-		if err := readJSON(s.path("journal", chunkName(n)), &c); err != nil {
-			return nil, err
-		}
-		for _, r := range c.Captures {
-			s.Captures[r.Path] = r
-		}
-		s.Seq = n
 	}
-	return s, nil
+	return seqs, nil
+}
+
+// Generation identifies the committed state of every turbine: it changes
+// with every commit and only then. The derived outputs record the
+// generation they reflect.
+func (s *State) Generation() (string, error) {
+	keys, err := s.TurbineKeys()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, k := range keys {
+		seqs, err := (&Turbine{s: s, key: k}).seqs()
+		if err != nil {
+			return "", err
+		}
+		if len(seqs) == 0 {
+			continue // begun, never committed
+		}
+		fmt.Fprintf(h, "%s\x00%d\n", k, len(seqs))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func chunkName(seq int) string { return fmt.Sprintf("%08d.json", seq) }
 
-// pending is the content of pending.json.
+// pending is the content of a turbine's pending.json.
 type pending struct {
 	Seq   int      `json:"seq"`
 	Files []string `json:"files"`
 }
 
-// rollBack removes the files of an interrupted chunk and the temporary
-// files of interrupted writes in the output folder.
-func (s *State) rollBack() error {
+// rollBack removes the files of the turbine key's interrupted chunk, if
+// any, and the temporary files beside them.
+func (s *State) rollBack(key string) error {
+	t := &Turbine{s: s, key: key}
+	if err := s.removeTemps(filepath.Join(StateDir, "turbines", key)); err != nil {
+		return err
+	}
 	var p pending
-	err := readJSON(s.path("pending.json"), &p)
+	err := readJSON(t.path("pending.json"), &p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s.removeTemps(".")
+		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(s.path("journal", chunkName(p.Seq))); err == nil {
+	if _, err := os.Stat(t.path("journal", chunkName(p.Seq))); err == nil {
 		// Committed; only pending.json was left.
-		return s.removePending()
+		return t.removePending()
 	}
-	dirs := map[string]bool{".": true}
+	dirs := map[string]bool{}
 	for _, f := range p.Files {
-		rel, err := s.inside(f)
+		rel, err := t.inside(f)
 		if err != nil {
 			return err
 		}
@@ -210,15 +332,15 @@ func (s *State) rollBack() error {
 			return err
 		}
 	}
-	return s.removePending()
+	return t.removePending()
 }
 
 // inside checks that a file named in pending.json lies inside the output
 // folder and returns it cleaned.
-func (s *State) inside(f string) (string, error) {
+func (t *Turbine) inside(f string) (string, error) {
 	rel := filepath.Clean(filepath.FromSlash(f))
 	if filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s: names %q outside the output folder", s.path("pending.json"), f)
+		return "", fmt.Errorf("%s: names %q outside the output folder", t.path("pending.json"), f)
 	}
 	return rel, nil
 }
@@ -243,41 +365,46 @@ func (s *State) removeTemps(dir string) error {
 	return nil
 }
 
-func (s *State) removePending() error {
-	if err := os.Remove(s.path("pending.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", s.path("pending.json"), atomicfile.UnwrapPathError(err))
+func (t *Turbine) removePending() error {
+	if err := os.Remove(t.path("pending.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", t.path("pending.json"), atomicfile.UnwrapPathError(err))
 	}
 	return nil
 }
 
-// Begin records that chunk s.Seq+1 is about to write files (paths
-// relative to the output folder) and returns its sequence number.
-func (s *State) Begin(files []string) (int, error) {
-	p := pending{Seq: s.Seq + 1, Files: files}
-	return p.Seq, writeJSON(s.path("pending.json"), p)
+// Begin records that the turbine's chunk t.Seq+1 is about to write files
+// (paths relative to the output folder) and returns its sequence number.
+func (t *Turbine) Begin(files []string) (int, error) {
+	if err := os.MkdirAll(t.path("journal"), 0o755); err != nil {
+		return 0, fmt.Errorf("%s: %w", t.s.out, atomicfile.UnwrapPathError(err))
+	}
+	p := pending{Seq: t.Seq + 1, Files: files}
+	return p.Seq, writeJSON(t.path("pending.json"), p)
 }
 
-// Commit makes chunk c durable: its journal file is written atomically,
-// then pending.json removed. c.Seq must be the number Begin returned.
-// cfg is recorded as the folder's configuration with the first chunk.
-func (s *State) Commit(c Chunk, cfg Config) error {
-	if c.Seq != s.Seq+1 {
-		return fmt.Errorf("scan state: commit of chunk %d after %d", c.Seq, s.Seq)
+// Commit makes chunk c of the turbine durable: its journal file is
+// written atomically, then pending.json removed. c.Seq must be the number
+// Begin returned. cfg is recorded as the folder's configuration with the
+// first chunk.
+func (t *Turbine) Commit(c Chunk, cfg Config) error {
+	if c.Seq != t.Seq+1 {
+		return fmt.Errorf("scan state: commit of chunk %d of %s after %d", c.Seq, t.key, t.Seq)
 	}
+	s := t.s
 	if s.Config == nil {
 		if err := writeJSON(s.path("state.json"), cfg); err != nil {
 			return err
 		}
 		s.Config = &cfg
 	}
-	if err := writeJSON(s.path("journal", chunkName(c.Seq)), c); err != nil {
+	if err := writeJSON(t.path("journal", chunkName(c.Seq)), c); err != nil {
 		return err
 	}
-	s.Seq = c.Seq
+	t.Seq = c.Seq
 	for _, r := range c.Captures {
-		s.Captures[r.Path] = r
+		t.Captures[r.Path] = r
 	}
-	return s.removePending()
+	return t.removePending()
 }
 
 // SetDerived records that the derived outputs now reflect d.
@@ -294,8 +421,8 @@ func (s *State) SetDerived(d Derived) error {
 var Outputs = []string{"features", "scores.parquet", "alarms.parquet", "report.html", "report.md", "summary.json"}
 
 // Clear empties the output folder for a rebuild: the Outputs and the
-// journal go; the lock and anything else in the folder stay. A marker makes an
-// interrupted Clear complete at the next Open.
+// journals go; the lock and anything else in the folder stay. A marker
+// makes an interrupted Clear complete at the next Open.
 func (s *State) Clear() error {
 	if err := writeJSON(s.path("rebuild"), struct{}{}); err != nil {
 		return err
@@ -305,15 +432,15 @@ func (s *State) Clear() error {
 			return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
 		}
 	}
-	for _, name := range []string{"journal", "state.json", "derived.json", "pending.json"} {
+	for _, name := range []string{"turbines", "journal", "state.json", "derived.json", "pending.json"} {
 		if err := os.RemoveAll(s.path(name)); err != nil {
 			return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
 		}
 	}
-	if err := os.MkdirAll(s.path("journal"), 0o755); err != nil {
+	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
 		return fmt.Errorf("%s: %w", s.out, atomicfile.UnwrapPathError(err))
 	}
-	*s = State{out: s.out, Captures: map[string]Capture{}}
+	*s = State{out: s.out}
 	return os.Remove(s.path("rebuild"))
 }
 

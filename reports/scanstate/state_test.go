@@ -26,48 +26,81 @@ func exists(path string) bool {
 	return err == nil
 }
 
-func TestCommitAndRollBack(t *testing.T) {
-	out := t.TempDir()
-	s, err := Open(out)
+func mustTurbine(t *testing.T, s *State, key string) *Turbine {
+	t.Helper()
+	tu, err := s.Turbine(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Version: 1, Fingerprint: "f1", Description: "test"}
+	return tu
+}
 
-	// Chunk 1 commits.
+func TestCommitAndRollBack(t *testing.T) {
+	out := t.TempDir()
+	s, err := Open(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Version: Version, Fingerprint: "f1", Description: "test"}
+	gen0, err := s.Generation()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Chunk 1 of WT01 commits.
+	wt1 := mustTurbine(t, s, "turbine=WT01")
 	files1 := []string{"features/turbine=WT01/date=2025-03-01/part-00000001.parquet"}
-	seq, err := s.Begin(files1)
+	seq, err := wt1.Begin(files1)
 	if err != nil || seq != 1 {
 		t.Fatalf("Begin: %d %v", seq, err)
 	}
 	touch(t, filepath.Join(out, files1[0]))
 	c1 := Chunk{Seq: 1, Captures: []Capture{{Path: "WT01/a.wav", Size: 10, ModTimeNs: 5, SHA256: "ab", Rows: 1}}, Files: files1}
-	if err := s.Commit(c1, cfg); err != nil {
+	if err := wt1.Commit(c1, cfg); err != nil {
 		t.Fatal(err)
 	}
+	gen1, err := s.Generation()
+	if err != nil || gen1 == gen0 {
+		t.Fatalf("generation did not change with a commit: %v", err)
+	}
 
-	// Chunk 2 is interrupted after writing one file and half of another.
-	files2 := []string{"features/turbine=WT01/date=2025-03-02/part-00000002.parquet", "features/turbine=WT02/date=2025-03-02/part-00000002.parquet"}
-	if _, err := s.Begin(files2); err != nil {
+	// Chunk 2 of WT01 is interrupted after writing one file and half of
+	// another; WT02's chunk 1 after writing nothing.
+	files2 := []string{"features/turbine=WT01/date=2025-03-02/part-00000002.parquet", "features/turbine=WT01/date=2025-03-03/part-00000002.parquet"}
+	if _, err := wt1.Begin(files2); err != nil {
+		t.Fatal(err)
+	}
+	wt2 := mustTurbine(t, s, "turbine=WT02")
+	files3 := []string{"features/turbine=WT02/date=2025-03-02/part-00000001.parquet"}
+	if _, err := wt2.Begin(files3); err != nil {
 		t.Fatal(err)
 	}
 	touch(t, filepath.Join(out, files2[0]))
-	tmp := filepath.Join(out, "features/turbine=WT02/date=2025-03-02/.part-00000002.parquet.tmp-123")
+	tmp := filepath.Join(out, "features/turbine=WT01/date=2025-03-03/.part-00000002.parquet.tmp-123")
 	touch(t, tmp)
 	topTmp := filepath.Join(out, ".scores.parquet.tmp-9")
 	touch(t, topTmp)
-	// A write of pending.json itself cut short.
-	stateTmp := filepath.Join(out, StateDir, ".pending.json.tmp-7")
+	// Writes of the state's own files cut short.
+	stateTmp := filepath.Join(out, StateDir, ".derived.json.tmp-7")
 	touch(t, stateTmp)
-	unrelated := filepath.Join(out, "features/turbine=WT02/date=2025-03-02/notes.txt")
+	pendTmp := filepath.Join(out, StateDir, "turbines", "turbine=WT01", ".pending.json.tmp-8")
+	touch(t, pendTmp)
+	unrelated := filepath.Join(out, "features/turbine=WT01/date=2025-03-03/notes.txt")
 	touch(t, unrelated)
 
-	s, err = Open(out)
+	s, err = Open(out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Seq != 1 || len(s.Captures) != 1 || s.Captures["WT01/a.wav"] != c1.Captures[0] {
-		t.Errorf("after reopen: seq %d captures %v", s.Seq, s.Captures)
+	wt1 = mustTurbine(t, s, "turbine=WT01")
+	if wt1.Seq != 1 || len(wt1.Captures) != 1 || wt1.Captures["WT01/a.wav"] != c1.Captures[0] {
+		t.Errorf("after reopen: seq %d captures %v", wt1.Seq, wt1.Captures)
+	}
+	if wt2 = mustTurbine(t, s, "turbine=WT02"); wt2.Seq != 0 || len(wt2.Captures) != 0 {
+		t.Errorf("WT02 after reopen: seq %d captures %v", wt2.Seq, wt2.Captures)
+	}
+	if gen, err := s.Generation(); err != nil || gen != gen1 {
+		t.Errorf("generation after roll back changed (%v)", err)
 	}
 	if s.Config == nil || *s.Config != cfg {
 		t.Errorf("config %+v", s.Config)
@@ -75,54 +108,73 @@ func TestCommitAndRollBack(t *testing.T) {
 	if !reflect.DeepEqual(s.RolledBack, files2[:1]) {
 		t.Errorf("rolled back %v, want %v", s.RolledBack, files2[:1])
 	}
-	if !exists(filepath.Join(out, files1[0])) || exists(filepath.Join(out, files2[0])) || exists(tmp) || exists(topTmp) || exists(stateTmp) {
+	if !exists(filepath.Join(out, files1[0])) || exists(filepath.Join(out, files2[0])) || exists(tmp) || exists(topTmp) || exists(stateTmp) || exists(pendTmp) {
 		t.Error("roll back kept the wrong files")
 	}
-	if !exists(unrelated) || exists(filepath.Join(out, StateDir, "pending.json")) {
+	if !exists(unrelated) || exists(filepath.Join(out, StateDir, "turbines", "turbine=WT01", "pending.json")) ||
+		exists(filepath.Join(out, StateDir, "turbines", "turbine=WT02", "pending.json")) {
 		t.Error("roll back removed a file it did not write, or left pending.json")
 	}
 
 	// The redone chunk 2 gets the same number.
-	if seq, err := s.Begin(files2); err != nil || seq != 2 {
+	if seq, err := wt1.Begin(files2); err != nil || seq != 2 {
 		t.Fatalf("Begin after roll back: %d %v", seq, err)
 	}
 }
 
 func TestOpenRejectsBadJournal(t *testing.T) {
 	out := t.TempDir()
-	if _, err := Open(out); err != nil {
+	s, err := Open(out, false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	journal := filepath.Join(out, StateDir, "journal")
+	if _, err := s.Turbine("../x"); err == nil {
+		t.Error("a turbine key with a path accepted")
+	}
+	dir := filepath.Join(out, StateDir, "turbines", "turbine=A")
+	journal := filepath.Join(dir, "journal")
 	touch(t, filepath.Join(journal, "00000002.json"))
-	if _, err := Open(out); err == nil {
+	if _, err := s.Turbine("turbine=A"); err == nil {
 		t.Error("a journal starting at chunk 2 accepted")
+	}
+	if _, err := s.Generation(); err == nil {
+		t.Error("Generation accepted a journal starting at chunk 2")
 	}
 	if err := os.WriteFile(filepath.Join(journal, "00000001.json"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(out); err == nil {
+	if _, err := s.Turbine("turbine=A"); err == nil {
 		t.Error("a corrupt journal file accepted")
 	}
-	if err := os.WriteFile(filepath.Join(out, StateDir, "pending.json"), []byte(`{"seq":3,"files":["../../etc/passwd"]}`), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "pending.json"), []byte(`{"seq":3,"files":["../../etc/passwd"]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	os.RemoveAll(journal)
-	if _, err := Open(out); err == nil {
+	if _, err := Open(out, false); err == nil {
 		t.Error("pending.json naming a file outside the folder accepted")
+	}
+	// A folder of the first state format is refused, or rebuilt.
+	old := t.TempDir()
+	touch(t, filepath.Join(old, StateDir, "journal", "00000001.json"))
+	if _, err := Open(old, false); err == nil {
+		t.Error("a version 1 state accepted")
+	}
+	if _, err := Open(old, true); err != nil {
+		t.Errorf("rebuild of a version 1 state: %v", err)
 	}
 }
 
 func TestClear(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out)
+	s, err := Open(out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Begin(nil); err != nil {
+	tu := mustTurbine(t, s, "turbine=A")
+	if _, err := tu.Begin(nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Commit(Chunk{Seq: 1, Captures: []Capture{{Path: "a"}}}, Config{Version: 1}); err != nil {
+	if err := tu.Commit(Chunk{Seq: 1, Captures: []Capture{{Path: "a"}}}, Config{Version: Version}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"features/turbine=A/part-1.parquet", "scores.parquet", "report.html", "keep.txt"} {
@@ -130,12 +182,12 @@ func TestClear(t *testing.T) {
 	}
 	// An interrupted Clear (marker left) completes at the next Open.
 	touch(t, filepath.Join(out, StateDir, "rebuild"))
-	s, err = Open(out)
+	s, err = Open(out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Seq != 0 || len(s.Captures) != 0 || s.Config != nil {
-		t.Errorf("after rebuild: %+v", s)
+	if keys, err := s.TurbineKeys(); err != nil || len(keys) != 0 || s.Config != nil {
+		t.Errorf("after rebuild: %+v, turbines %v %v", s, keys, err)
 	}
 	if exists(filepath.Join(out, "features")) || exists(filepath.Join(out, "scores.parquet")) || exists(filepath.Join(out, "report.html")) {
 		t.Error("rebuild left outputs")
