@@ -14,7 +14,10 @@
 // precomputed twiddles, radix 4, 2, 3, 5 and direct odd radices up to 31,
 // and Bluestein's algorithm for lengths with a larger prime factor (see
 // CPlan); a real transform of even length is a complex one of half the
-// length plus one post-processing pass (see Plan). On amd64 CPUs with AVX2
+// length plus one post-processing pass (see Plan), one of odd length with
+// a factor 3 or 5 a real radix-3 or radix-5 pass, the real transform of a
+// third (fifth) and one (two) complex transforms of a third (fifth) of the
+// length (oddReal). On amd64 CPUs with AVX2
 // and FMA (checked once with CPUID and XGETBV, simd_amd64.go) the radix 4,
 // 2, 3 and 5 passes and the real post- and pre-processing run as assembly
 // kernels over two complex values per YMM register (simd_amd64.s), and

@@ -6,7 +6,10 @@ import "unsafe"
 // conventions. An even length is computed as one complex transform of
 // length n/2 over the even/odd samples packed as z_j = x_2j + i·x_(2j+1),
 // followed by a post-processing pass (Cooley, Lewis & Welch 1970; Numerical
-// Recipes §12.3); an odd length goes through a complex plan of length n.
+// Recipes §12.3); an odd length with a factor 3 or 5 is split by a real
+// radix-3 or radix-5 pass into a real transform and one or two complex
+// transforms of length n/3 or n/5 (see oddReal), other odd lengths go
+// through a complex plan of length n.
 //
 // A Plan holds all its scratch and belongs to one goroutine: Forward and
 // Inverse do not allocate, and must not be called concurrently on the same
@@ -19,6 +22,8 @@ type Plan struct {
 	z []complex128
 	// tw[k] = exp(−2πi·k/n), k = 0..n/4 (even n only).
 	tw []complex128
+	// odd is the split of an odd length (nil: the complex plan cp).
+	odd *oddReal
 	// simd selects the AVX2 kernels (haveSIMD).
 	simd bool
 }
@@ -40,6 +45,9 @@ func newPlan(n int, simd bool) *Plan {
 		return p
 	}
 	if n%2 == 1 {
+		if p.odd = newOddReal(n, simd); p.odd != nil {
+			return p
+		}
 		p.cp = newCPlan(n, true, simd)
 		p.z = make([]complex128, n)
 		return p
@@ -69,6 +77,9 @@ func (p *Plan) Forward(dst []complex128, src []float64) {
 	switch {
 	case n == 1:
 		dst[0] = complex(src[0], 0)
+		return
+	case p.odd != nil:
+		p.odd.forward(dst, src)
 		return
 	case n%2 == 1:
 		z := p.z
@@ -119,6 +130,9 @@ func (p *Plan) Inverse(dst []float64, src []complex128) {
 	switch {
 	case n == 1:
 		dst[0] = real(src[0])
+		return
+	case p.odd != nil:
+		p.odd.inverse(dst, src)
 		return
 	case n%2 == 1:
 		// The Hermitian extension Z, stored backwards (z_k = Z_(−k mod n)),

@@ -84,7 +84,7 @@ const (
 
 // kernel returns the kernel of the pass. The AVX2 kernels take two complex
 // values at a time along q (even s; for radix 3 and 5 also an odd s >= 3,
-// whose last column q = s−1 run then computes in Go), or along p for the
+// whose last column q = s−1 they compute one value at a time), or along p for the
 // first pass (s = 1: radix 4 with an even m and the twiddles in twv; radix
 // 3 and 5 with the last block of an odd m in Go); other passes run in Go.
 func (st *stage) kernel() int {
@@ -124,15 +124,9 @@ func (st *stage) run(y, x []complex128) {
 		return
 	case kernelRadix3:
 		radix3AVX2(y, x, tw, st.m, st.s, sin60)
-		if st.s%2 == 1 {
-			radix3(y, x, st.m, st.s, 0, st.s-1, tw)
-		}
 		return
 	case kernelRadix5:
 		radix5AVX2(y, x, tw, st.m, st.s, &radix5Consts)
-		if st.s%2 == 1 {
-			radix5(y, x, st.m, st.s, 0, st.s-1, tw)
-		}
 		return
 	case kernelRadix3s1:
 		radix3s1AVX2(y, x, tw, st.m, sin60)

@@ -50,14 +50,14 @@ func radix4AVX2(y, x, tw []complex128, m, s int)
 //go:noescape
 func radix4s1AVX2(y, x, twv []complex128, m int)
 
-// radix3AVX2 is radix3 for a stride s >= 2; for an odd s it leaves the
-// column q = s−1 to the caller.
+// radix3AVX2 is radix3 for a stride s >= 2 (for an odd s, the last
+// column q = s−1 with 128-bit instructions).
 //
 //go:noescape
 func radix3AVX2(y, x, tw []complex128, m, s int, sin60 float64)
 
-// radix5AVX2 is radix5 for a stride s >= 2, leaving the column q = s−1 of
-// an odd s to the caller; c holds c5a, c5b, s5a, s5b.
+// radix5AVX2 is radix5 for a stride s >= 2 (the last column of an odd s
+// as radix3AVX2); c holds c5a, c5b, s5a, s5b.
 //
 //go:noescape
 func radix5AVX2(y, x, tw []complex128, m, s int, c *[4]float64)

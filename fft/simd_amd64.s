@@ -330,7 +330,7 @@ TEXT ·radix3AVX2(SB), NOSPLIT, $0-96
 	MOVQ BX, R14
 	SHLQ $5, R14
 	MOVQ R11, R15
-	SUBQ R14, R15           // 16 for an odd s: the last q, left to Go
+	SUBQ R14, R15           // 16 for an odd s: the last column, done in XMM
 
 r3p:
 	VBROADCASTSD 0(DX), Y8
@@ -362,6 +362,28 @@ r3q:
 	DECQ AX
 	JNZ  r3q
 
+	TESTQ R15, R15
+	JZ   r3next
+	// Odd s: the last column q = s−1, one complex value in the low halves.
+	VMOVUPD (SI), X0
+	VMOVUPD (SI)(R8*1), X1
+	VMOVUPD (SI)(R8*2), X2
+	VADDPD  X2, X1, X3
+	VSUBPD  X2, X1, X4
+	VMULPD  X14, X4, X4
+	MULNEGI(X4, X15)
+	VMOVAPD X0, X5
+	VFNMADD231PD X13, X3, X5
+	VADDPD  X3, X0, X0
+	VMOVUPD X0, (DI)
+	VADDPD  X4, X5, X1
+	VSUBPD  X4, X5, X2
+	CMUL(X1, X8, X9, X6)
+	CMUL(X2, X10, X11, X7)
+	VMOVUPD X6, (DI)(R11*1)
+	VMOVUPD X7, (DI)(R12*1)
+
+r3next:
 	ADDQ R15, SI
 	ADDQ R15, DI
 	ADDQ R12, DI
@@ -397,7 +419,7 @@ TEXT ·radix5AVX2(SB), NOSPLIT, $0-96
 	MOVQ BX, R14
 	SHLQ $5, R14
 	MOVQ R11, R15
-	SUBQ R14, R15           // 16 for an odd s: the last q, left to Go
+	SUBQ R14, R15           // 16 for an odd s: the last column, done in XMM
 
 r5p:
 	MOVQ BX, AX
@@ -452,6 +474,55 @@ r5q:
 	DECQ AX
 	JNZ  r5q
 
+	TESTQ R15, R15
+	JZ   r5next
+	// Odd s: the last column q = s−1, one complex value in the low halves.
+	VMOVUPD (SI), X0
+	VMOVUPD (SI)(R8*1), X1
+	VMOVUPD (SI)(R8*2), X2
+	VMOVUPD (SI)(R10*1), X3
+	VMOVUPD (SI)(R8*4), X4
+	VADDPD  X4, X1, X5
+	VSUBPD  X4, X1, X1
+	VADDPD  X3, X2, X6
+	VSUBPD  X3, X2, X2
+	VMOVAPD X0, X7
+	VFMADD231PD X11, X5, X7
+	VFMADD231PD X12, X6, X7
+	VMOVAPD X0, X8
+	VFMADD231PD X12, X5, X8
+	VFMADD231PD X11, X6, X8
+	VADDPD  X5, X0, X0
+	VADDPD  X6, X0, X0
+	VMOVUPD X0, (DI)
+	VMULPD  X13, X1, X9
+	VFMADD231PD X14, X2, X9
+	MULNEGI(X9, X15)
+	VMULPD  X14, X1, X10
+	VFNMADD231PD X13, X2, X10
+	MULNEGI(X10, X15)
+	VADDPD  X9, X7, X1
+	VSUBPD  X9, X7, X4
+	VADDPD  X10, X8, X2
+	VSUBPD  X10, X8, X3
+	VMOVDDUP 0(DX), X5
+	VMOVDDUP 8(DX), X6
+	CMUL(X1, X5, X6, X7)
+	VMOVUPD X7, (DI)(R11*1)
+	VMOVDDUP 16(DX), X5
+	VMOVDDUP 24(DX), X6
+	CMUL(X2, X5, X6, X7)
+	VMOVUPD X7, (DI)(R11*2)
+	VMOVDDUP 32(DX), X5
+	VMOVDDUP 40(DX), X6
+	CMUL(X3, X5, X6, X7)
+	VMOVUPD X7, (DI)(R13*1)
+	VMOVDDUP 48(DX), X5
+	VMOVDDUP 56(DX), X6
+	CMUL(X4, X5, X6, X7)
+	VMOVUPD X7, (DI)(R11*4)
+
+r5next:
 	ADDQ R15, SI
 	ADDQ R15, DI
 	ADDQ R12, DI

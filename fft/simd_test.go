@@ -150,77 +150,85 @@ func TestPathsBenchmarkedSizes(t *testing.T) {
 		sizes = []int{4096, 120000, 243938, 256000}
 	}
 	for _, n := range sizes {
-		w := make([]complex128, n)
-		for j := range w {
-			w[j] = expi(-1, j, n)
+		checkSampledBins(t, n)
+	}
+}
+
+// checkSampledBins is the check of TestPathsBenchmarkedSizes at length n:
+// 32 bins of the forward and 32 samples of the inverse transform, both
+// code paths, against compensated direct sums.
+func checkSampledBins(t *testing.T, n int) {
+	t.Helper()
+	w := make([]complex128, n)
+	for j := range w {
+		w[j] = expi(-1, j, n)
+	}
+	x := coreRandReal(n, 31)
+	spec := coreRandComplex(n/2+1, 37)
+	spec[0] = complex(real(spec[0]), 0)
+	if n%2 == 0 {
+		spec[n/2] = complex(real(spec[n/2]), 0)
+	}
+	r := rand.New(rand.NewPCG(uint64(n), 41))
+	bins := make([]int, 32)
+	for i := range bins {
+		bins[i] = r.IntN(n/2 + 1)
+	}
+	samples := make([]int, 32)
+	for i := range samples {
+		samples[i] = r.IntN(n)
+	}
+	wantF := make([]complex128, len(bins))
+	for i, k := range bins {
+		var re, im coreNeumaier
+		t := 0
+		for _, v := range x {
+			re.add(v * real(w[t]))
+			im.add(v * imag(w[t]))
+			if t += k; t >= n {
+				t -= n
+			}
 		}
-		x := coreRandReal(n, 31)
-		spec := coreRandComplex(n/2+1, 37)
-		spec[0] = complex(real(spec[0]), 0)
-		if n%2 == 0 {
-			spec[n/2] = complex(real(spec[n/2]), 0)
+		wantF[i] = complex(re.sum(), im.sum())
+	}
+	// x_j = (1/n)·(X_0 + Σ_(0<k<n/2) 2·Re(X_k·e^(2πijk/n)) + X_(n/2)(−1)^j).
+	wantI := make([]complex128, len(samples))
+	for i, j := range samples {
+		var acc coreNeumaier
+		acc.add(real(spec[0]))
+		t := 0
+		for k := 1; k < len(spec); k++ {
+			if t += j; t >= n {
+				t -= n
+			}
+			c, s := real(w[t]), -imag(w[t])
+			v := real(spec[k])*c - imag(spec[k])*s
+			if 2*k != n {
+				v *= 2
+			}
+			acc.add(v)
 		}
-		r := rand.New(rand.NewPCG(uint64(n), 41))
-		bins := make([]int, 32)
-		for i := range bins {
-			bins[i] = r.IntN(n/2 + 1)
-		}
-		samples := make([]int, 32)
-		for i := range samples {
-			samples[i] = r.IntN(n)
-		}
-		wantF := make([]complex128, len(bins))
+		wantI[i] = complex(acc.sum()/float64(n), 0)
+	}
+	for _, simd := range codePaths() {
+		p := newPlan(n, simd)
+		X := make([]complex128, n/2+1)
+		p.Forward(X, x)
+		got := make([]complex128, len(bins))
 		for i, k := range bins {
-			var re, im coreNeumaier
-			t := 0
-			for _, v := range x {
-				re.add(v * real(w[t]))
-				im.add(v * imag(w[t]))
-				if t += k; t >= n {
-					t -= n
-				}
-			}
-			wantF[i] = complex(re.sum(), im.sum())
+			got[i] = X[k]
 		}
-		// x_j = (1/n)·(X_0 + Σ_(0<k<n/2) 2·Re(X_k·e^(2πijk/n)) + X_(n/2)(−1)^j).
-		wantI := make([]complex128, len(samples))
+		eF := coreRelErr(got, wantF)
+		y := make([]float64, n)
+		p.Inverse(y, spec)
 		for i, j := range samples {
-			var acc coreNeumaier
-			acc.add(real(spec[0]))
-			t := 0
-			for k := 1; k < len(spec); k++ {
-				if t += j; t >= n {
-					t -= n
-				}
-				c, s := real(w[t]), -imag(w[t])
-				v := real(spec[k])*c - imag(spec[k])*s
-				if 2*k != n {
-					v *= 2
-				}
-				acc.add(v)
-			}
-			wantI[i] = complex(acc.sum()/float64(n), 0)
+			got[i] = complex(y[j], 0)
 		}
-		for _, simd := range codePaths() {
-			p := newPlan(n, simd)
-			X := make([]complex128, n/2+1)
-			p.Forward(X, x)
-			got := make([]complex128, len(bins))
-			for i, k := range bins {
-				got[i] = X[k]
-			}
-			eF := coreRelErr(got, wantF)
-			y := make([]float64, n)
-			p.Inverse(y, spec)
-			for i, j := range samples {
-				got[i] = complex(y[j], 0)
-			}
-			eI := coreRelErr(got, wantI)
-			t.Logf("%s n=%d: relative L2 error forward %.3g, inverse %.3g", pathName(simd), n, eF, eI)
-			if eF > simdAccuracyTol || eI > simdAccuracyTol || math.IsNaN(eF+eI) {
-				t.Errorf("%s n=%d: relative L2 error forward %.3g, inverse %.3g > %g",
-					pathName(simd), n, eF, eI, simdAccuracyTol)
-			}
+		eI := coreRelErr(got, wantI)
+		t.Logf("%s n=%d: relative L2 error forward %.3g, inverse %.3g", pathName(simd), n, eF, eI)
+		if eF > simdAccuracyTol || eI > simdAccuracyTol || math.IsNaN(eF+eI) {
+			t.Errorf("%s n=%d: relative L2 error forward %.3g, inverse %.3g > %g",
+				pathName(simd), n, eF, eI, simdAccuracyTol)
 		}
 	}
 }
@@ -229,7 +237,7 @@ func TestPathsBenchmarkedSizes(t *testing.T) {
 // allocating.
 func TestPathsNoAllocs(t *testing.T) {
 	for _, simd := range codePaths() {
-		for _, n := range []int{8, 4096, 4099, 120000, 256000} {
+		for _, n := range []int{8, 4096, 4099, 18225, 2 * 18225, 120000, 256000} {
 			p := newPlan(n, simd)
 			x := coreRandReal(n, 1)
 			X := make([]complex128, n/2+1)
