@@ -31,6 +31,10 @@ type Assets struct {
 	Version int `yaml:"version"`
 	// Site is an optional name for the fleet or wind farm.
 	Site string `yaml:"site,omitempty"`
+	// ElevationM is the site's elevation in metres above sea level, nil
+	// when not given; the SCADA analysis takes the air pressure for the
+	// air density from it (ISO 2533 standard atmosphere, docs/scada.md).
+	ElevationM *float64 `yaml:"elevation_m,omitempty"`
 	// Turbines lists the turbines in file order.
 	Turbines []Turbine `yaml:"turbines"`
 }
@@ -294,7 +298,7 @@ func sequence(n *yaml.Node, what string) ([]*yaml.Node, error) {
 }
 
 func decodeAssets(n *yaml.Node, a *Assets) error {
-	f, err := mappingFields(n, "assets", "version", "site", "turbines")
+	f, err := mappingFields(n, "assets", "version", "site", "elevation_m", "turbines")
 	if err != nil {
 		return err
 	}
@@ -303,6 +307,16 @@ func decodeAssets(n *yaml.Node, a *Assets) error {
 	}
 	if err := decodeScalar(f["site"], "site", &a.Site); err != nil {
 		return err
+	}
+	if e := f["elevation_m"]; e != nil {
+		var v float64
+		if err := decodeScalar(e, "elevation_m", &v); err != nil {
+			return err
+		}
+		if math.IsNaN(v) || v < -500 || v > 9000 {
+			return lineError(e.Line, "elevation_m: %g is not a site elevation in metres (want -500 to 9000)", v)
+		}
+		a.ElevationM = &v
 	}
 	items, err := sequence(f["turbines"], "turbines")
 	if err != nil {
@@ -459,6 +473,9 @@ var assetUnits = []string{"g", "m/s2", "mm/s"}
 func (a *Assets) Validate() error {
 	if a.Version != AssetsVersion {
 		return fmt.Errorf("version: got %d, want %d", a.Version, AssetsVersion)
+	}
+	if e := a.ElevationM; e != nil && (math.IsNaN(*e) || *e < -500 || *e > 9000) {
+		return fmt.Errorf("elevation_m: %g is not a site elevation in metres (want -500 to 9000)", *e)
 	}
 	if len(a.Turbines) == 0 {
 		return errors.New("no turbines")

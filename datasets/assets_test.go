@@ -101,6 +101,8 @@ func TestParseAssetsErrors(t *testing.T) {
 		{"band key", head + "        bands: [{name: mesh, low: 1}]\n", `unknown key "low"`},
 		{"duplicate key", head + "        unit: g\n        unit: g\n", "line 8"},
 		{"two documents", "version: 1\n---\nversion: 1\n", "more than one YAML document"},
+		{"elevation not a number", "version: 1\nelevation_m: high\n" + head[len("version: 1\n"):], `line 2: elevation_m: "high" is not a valid number`},
+		{"elevation out of range", "version: 1\nelevation_m: 12000\n" + head[len("version: 1\n"):], "line 2: elevation_m: 12000 is not a site elevation"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAssets([]byte(tc.yaml))
@@ -200,5 +202,41 @@ func TestParseAssetsBands(t *testing.T) {
 	want := []Band{{"mesh", 300, 800}, {"tower_mode", 0, 2.5}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("bands %+v, want %+v", got, want)
+	}
+}
+
+// TestAssetsElevation: the optional site elevation is read, kept absent
+// (nil) when not given, and survives a write and read.
+func TestAssetsElevation(t *testing.T) {
+	body := "turbines:\n  - id: WT01\n    sensors:\n      - id: s1\n        component: gearbox\n"
+	a, err := ParseAssets([]byte("version: 1\nelevation_m: 411.5\n" + body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ElevationM == nil || *a.ElevationM != 411.5 {
+		t.Fatalf("elevation %v, want 411.5", a.ElevationM)
+	}
+	path := filepath.Join(t.TempDir(), "assets.yaml")
+	if err := WriteAssets(path, a); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadAssets(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ElevationM == nil || *b.ElevationM != 411.5 {
+		t.Fatalf("elevation after the round trip %v, want 411.5", b.ElevationM)
+	}
+	c, err := ParseAssets([]byte("version: 1\n" + body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ElevationM != nil {
+		t.Fatalf("elevation %v without elevation_m, want nil", *c.ElevationM)
+	}
+	bad := -600.0
+	c.ElevationM = &bad
+	if err := WriteAssets(path, c); err == nil || !strings.Contains(err.Error(), "elevation_m") {
+		t.Fatalf("writing elevation -600: %v, want an elevation_m error", err)
 	}
 }

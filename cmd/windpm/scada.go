@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/datasets/scada"
 	"github.com/windpm/windpm/models/nbm"
 	"github.com/windpm/windpm/models/powercurve"
@@ -44,18 +45,37 @@ temperatures and their events. See docs/scada.md.`,
 type scadaAnalysisFlags struct {
 	elevationM float64
 	mapping    string
+	assets     string
+	// elevationFrom says where the elevation came from, for the note.
+	elevationFrom string
 }
 
 func (f *scadaAnalysisFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.Float64Var(&f.elevationM, "elevation", 0, "site elevation in m above sea level, for the air pressure (standard atmosphere); default 0 m")
+	fl.Float64Var(&f.elevationM, "elevation", 0, "site elevation in m above sea level, for the air pressure (standard atmosphere); default: the assets file's elevation_m, else 0 m")
 	fl.StringVar(&f.mapping, "mapping", "", "YAML mapping file for exports without a built-in mapping (docs/scada.md)")
+	fl.StringVar(&f.assets, "assets", "", "assets file (assets.yaml) whose elevation_m is the site elevation (docs/assets.md)")
 }
 
 func (f *scadaAnalysisFlags) options(cmd *cobra.Command) (scada.Options, powercurve.Options, error) {
 	// A file that cannot be read is named on stderr and skipped; the
 	// command then exits 3 (partial), or 1 when every file failed.
 	so := scada.Options{KeepGoing: true}
+	f.elevationFrom = "default, give --elevation or --assets"
+	if cmd.Flags().Changed("elevation") {
+		f.elevationFrom = "--elevation"
+	} else if f.assets != "" {
+		a, err := datasets.ReadAssets(f.assets)
+		if err != nil {
+			return so, powercurve.Options{}, err
+		}
+		if a.ElevationM != nil {
+			f.elevationM = *a.ElevationM
+			f.elevationFrom = "elevation_m of " + f.assets
+		} else {
+			f.elevationFrom = f.assets + " has no elevation_m; default"
+		}
+	}
 	if f.elevationM < -500 || f.elevationM > 9000 || math.IsNaN(f.elevationM) {
 		return so, powercurve.Options{}, usageErrorf("--elevation must be in [-500, 9000] m, got %g", f.elevationM)
 	}
@@ -69,12 +89,9 @@ func (f *scadaAnalysisFlags) options(cmd *cobra.Command) (scada.Options, powercu
 	return so, powercurve.Options{ElevationM: f.elevationM}, nil
 }
 
-// elevationNote says which elevation the densities use.
-func elevationNote(cmd *cobra.Command, res *powercurve.Result) string {
-	src := "--elevation"
-	if !cmd.Flags().Changed("elevation") {
-		src = "default, give --elevation"
-	}
+// elevationNote says which elevation the densities use and where it came
+// from (src, from scadaAnalysisFlags.elevationFrom).
+func elevationNote(src string, res *powercurve.Result) string {
 	s := fmt.Sprintf("air density from ambient temperature at elevation %g m (%s), pressure %.0f Pa (standard atmosphere)", res.Options.ElevationM, src, res.PressurePa)
 	if !res.DensityFromTemperature {
 		s = fmt.Sprintf("no ambient temperature: air density of the standard atmosphere at %g m (%s); wind speeds not density-normalised", res.Options.ElevationM, src)
@@ -134,7 +151,7 @@ curve_bins.`,
 			if err := writeSCADATable(out, tab, res, rep, po); err != nil {
 				return err
 			}
-			if err := printIngest(cmd, out, tab, rep, res, perr, asJSON); err != nil {
+			if err := printIngest(cmd, af.elevationFrom, out, tab, rep, res, perr, asJSON); err != nil {
 				return err
 			}
 			return partialInputs(cmd, rep)
@@ -273,11 +290,11 @@ type ingestTurbineJSON struct {
 	CurveBins int            `json:"curve_bins"`
 }
 
-func printIngest(cmd *cobra.Command, out string, tab *scada.Table, rep *scada.Report, res *powercurve.Result, perr error, asJSON bool) error {
+func printIngest(cmd *cobra.Command, src, out string, tab *scada.Table, rep *scada.Report, res *powercurve.Result, perr error, asJSON bool) error {
 	w := cmd.OutOrStdout()
 	note := ""
 	if res != nil {
-		note = elevationNote(cmd, res)
+		note = elevationNote(src, res)
 	} else {
 		note = fmt.Sprintf("no power curve or flags: %v", perr)
 	}
@@ -379,7 +396,7 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 			} else if err := atomicfile.Write(out, write); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s\n", elevationNote(cmd, res))
+			fmt.Fprintf(cmd.ErrOrStderr(), "windpm: %s\n", elevationNote(af.elevationFrom, res))
 			return partialInputs(cmd, rep)
 		},
 	}

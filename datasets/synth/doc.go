@@ -21,7 +21,10 @@
 // Every random choice comes from a PCG generator keyed by (seed, turbine,
 // stream, index), so the output is byte-identical whatever the number of
 // workers, and the SCADA of a turbine does not depend on the faults (a
-// bearing fault only adds heat to its temperature column).
+// bearing fault only adds heat to its temperature column). SCADA faults
+// (TURBINE/scada/KIND@DAY: a gearbox bearing temperature step or ramp, a
+// derating; scadafault.go) change only their turbine's SCADA from their
+// onset, which truth.json lists under scada_faults.
 //
 // The physics follows Randall & Antoni 2011 ("Rolling element bearing
 // diagnostics — A tutorial", MSSP 25) for bearings and McFadden & Smith

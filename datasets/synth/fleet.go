@@ -86,7 +86,9 @@ func (f *FaultSpec) severityAt(d float64, days int) float64 {
 }
 
 // ParseFaultSpec parses a fault written as TURBINE/SENSOR/KIND@DAY
-// ("WT01/gbx_hss/outer_race@30"), with severities 0.05 → 1.
+// ("WT01/gbx_hss/outer_race@30"), with severities 0.05 → 1, or a SCADA
+// fault as TURBINE/scada/KIND@DAY ("WT03/scada/gearbox_temp_step@20";
+// SCADAFaultKinds).
 func ParseFaultSpec(s string) (FaultSpec, error) {
 	body, day, ok := strings.Cut(s, "@")
 	parts := strings.Split(body, "/")
@@ -174,6 +176,20 @@ func (c *Config) Validate() error {
 		if ti < 0 {
 			return fmt.Errorf("synth: fault %s: no turbine %s (have %s…%s)", f, f.Turbine, TurbineID(0), TurbineID(c.Turbines-1))
 		}
+		if f.Kind.IsSCADA() || f.Sensor == SCADASensor {
+			if !f.Kind.IsSCADA() || f.Sensor != SCADASensor {
+				return fmt.Errorf("synth: fault %s: the SCADA faults (%s, %s, %s) are TURBINE/%s/KIND@DAY", f, GearboxTempStep, GearboxTempRamp, Derate, SCADASensor)
+			}
+			if f.StartDay < 0 || f.StartDay >= c.Days {
+				return fmt.Errorf("synth: fault %s: start day %d outside [0, %d)", f, f.StartDay, c.Days)
+			}
+			key := f.Turbine + "/" + f.Sensor
+			if seen[key] {
+				return fmt.Errorf("synth: more than one SCADA fault on %s", f.Turbine)
+			}
+			seen[key] = true
+			continue
+		}
 		s := c.Drivetrain.Sensor(f.Sensor)
 		if s == nil {
 			return fmt.Errorf("synth: fault %s: no sensor %s", f, f.Sensor)
@@ -185,7 +201,7 @@ func (c *Config) Validate() error {
 				return fmt.Errorf("synth: fault %s: sensor %s sees no gear", f, f.Sensor)
 			}
 		default:
-			return fmt.Errorf("synth: fault %s: unknown kind %q (known: outer_race, inner_race, ball, gear_tooth)", f, f.Kind)
+			return fmt.Errorf("synth: fault %s: unknown kind %q (known: outer_race, inner_race, ball, gear_tooth; on TURBINE/scada: gearbox_temp_step, gearbox_temp_ramp, derate)", f, f.Kind)
 		}
 		if f.StartDay < 0 || f.StartDay >= c.Days {
 			return fmt.Errorf("synth: fault %s: start day %d outside [0, %d)", f, f.StartDay, c.Days)
@@ -213,9 +229,13 @@ type Truth struct {
 	// Captures and SCADARows count what was written.
 	Captures  int `json:"captures"`
 	SCADARows int `json:"scada_rows"`
-	// Faults lists every seeded fault; a turbine/sensor not listed is
-	// healthy.
+	// Faults lists every seeded vibration fault; a turbine/sensor not
+	// listed is healthy.
 	Faults []TruthFault `json:"faults"`
+	// SCADAFaults lists the faults seeded in the SCADA alone (steps and
+	// ramps of the gearbox bearing temperature, deratings), with their
+	// onsets; omitted when there are none.
+	SCADAFaults []TruthSCADAFault `json:"scada_faults,omitempty"`
 }
 
 // TruthSensor describes a sensor of every turbine: its reference shaft
@@ -271,8 +291,9 @@ type TruthCapture struct {
 // RNG streams: every random sequence is keyed by (seed, turbine, stream,
 // index) so that nothing depends on the order of generation.
 const (
-	streamSCADA   = 1
-	streamCapture = 2
+	streamSCADA      = 1
+	streamCapture    = 2
+	streamSCADAFault = 3
 )
 
 // newRNG returns a PCG generator keyed by (seed, turbine, stream, index)
@@ -409,6 +430,10 @@ func Generate(ctx context.Context, cfg Config, outDir string, progress func(done
 	truthIdx := map[*FaultSpec]int{}
 	for i := range cfg.Faults {
 		f := &cfg.Faults[i]
+		if f.Kind.IsSCADA() {
+			truth.SCADAFaults = append(truth.SCADAFaults, f.truthSCADA(&cfg))
+			continue
+		}
 		s := d.Sensor(f.Sensor)
 		order := f.order(s)
 		nominal := d.RatedRotorRPM * s.RatioToRotor

@@ -144,6 +144,16 @@ func scada(cfg *Config, ti int) []SCADARow {
 			heats = append(heats, f)
 		}
 	}
+	// SCADA faults of this turbine; their noise has its own stream, so
+	// that the rest of the turbine's SCADA is the same with or without
+	// them.
+	var sfaults []scadaFault
+	for i := range cfg.Faults {
+		if f := &cfg.Faults[i]; f.Turbine == tid && f.Kind.IsSCADA() {
+			sfaults = append(sfaults, f.resolve(cfg))
+		}
+	}
+	faultRNG := newRNG(cfg.Seed, ti, streamSCADAFault, 0)
 	nacelle := newThermal(2 * time.Hour)
 	gbx := newThermal(90 * time.Minute)
 	gen := newThermal(time.Hour)
@@ -180,6 +190,15 @@ func scada(cfg *Config, ti int) []SCADARow {
 			if v > d.RatedMS {
 				pitch += 2 * (v - d.RatedMS)
 			}
+			for k := range sfaults {
+				// Derating: power capped, the blades pitched out to shed the
+				// rest (about 1.5° per 10 % of the available power shed).
+				limit := SCADADerateFraction * d.RatedPowerKW
+				if sfaults[k].derating(t) && r.ActivePowerKW > limit {
+					pitch += 15 * (1 - limit/r.ActivePowerKW)
+					r.ActivePowerKW = limit * (1 + 0.005*faultRNG.NormFloat64())
+				}
+			}
 			r.PitchDeg = pitch
 		}
 		r.RotorRPM = math.Max(0, r.RotorRPM)
@@ -198,6 +217,9 @@ func scada(cfg *Config, ti int) []SCADARow {
 			if s := d.Sensor(f.Sensor); s != nil {
 				fault[s.TempColumn] += 12 * f.severityAt(day, cfg.Days) * (0.3 + 0.7*load)
 			}
+		}
+		for k := range sfaults {
+			fault["gearbox_bearing_temp_c"] += sfaults[k].extraHeatC(t)
 		}
 		noise := func() float64 { return 0.15 * own.NormFloat64() }
 		r.AmbientC = round(amb+0.1*own.NormFloat64(), 1)

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/windpm/windpm/datasets/scada"
+	"github.com/windpm/windpm/datasets/synth"
+	"github.com/windpm/windpm/models/powercurve"
+)
+
+// TestSCADAEventsSynthKnownAnswers: synthetic SCADA with faults of known
+// onset (issue 9) — a +3 °C step in WT01's gearbox bearing temperature, a
+// ramp to +3 °C over 7 days in WT02's, a 48-hour derating of WT03 to 70 %
+// of rated, WT04 healthy — fitted on the first 14 days. `scada events`
+// must open one event on WT01 within 48 h of the onset written in
+// truth.json and one on WT02 within 7 days, both led by the gearbox
+// bearing and starting after the onset, and none on WT03 or WT04; the
+// derating must be flagged (curtailment) on WT03, inside its period
+// only, and nothing flagged as curtailment elsewhere.
+func TestSCADAEventsSynthKnownAnswers(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Turbines, cfg.Days, cfg.CaptureSeconds = 4, 40, 0.05
+	cfg.Faults = nil
+	for _, s := range []string{"WT01/scada/gearbox_temp_step@20", "WT02/scada/gearbox_temp_ramp@20", "WT03/scada/derate@25"} {
+		f, err := synth.ParseFaultSpec(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Faults = append(cfg.Faults, f)
+	}
+	truth, err := synth.Generate(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onset := map[string]synth.TruthSCADAFault{}
+	for _, f := range truth.SCADAFaults {
+		onset[f.Turbine] = f
+	}
+	if len(onset) != 3 || len(truth.Faults) != 0 || !onset["WT01"].Start.Equal(cfg.Start.AddDate(0, 0, 20)) {
+		t.Fatalf("truth: faults %+v, SCADA faults %+v", truth.Faults, truth.SCADAFaults)
+	}
+	in := filepath.Join(dir, "scada")
+	stdout, stderr, code := runCLI(t, "scada", "events", in, "--fit-from", "2025-03-01", "--fit-to", "2025-03-15", "--json")
+	var events []nbmEventJSON
+	if code != 0 || json.Unmarshal([]byte(stdout), &events) != nil {
+		t.Fatalf("events: exit %d: %s %s", code, stdout, stderr)
+	}
+	limits := map[string]time.Duration{"WT01": 48 * time.Hour, "WT02": 7 * 24 * time.Hour}
+	found := map[string]bool{}
+	for _, e := range events {
+		limit, faulty := limits[e.Turbine]
+		if !faulty {
+			t.Errorf("event on %s, which has no temperature fault: %+v", e.Turbine, e)
+			continue
+		}
+		if found[e.Turbine] {
+			t.Errorf("a second event on %s: %+v", e.Turbine, e)
+		}
+		found[e.Turbine] = true
+		on := onset[e.Turbine].Start
+		delay := e.Opened.Sub(on)
+		t.Logf("%s %s from %s: event opened after %v (start %s), signals %v", e.Turbine, onset[e.Turbine].Kind, on.Format(time.RFC3339), delay, e.Start.Format(time.RFC3339), e.Signals)
+		if e.Start.Before(on) || delay > limit || len(e.Signals) == 0 || e.Signals[0] != "gearbox_bearing1_temperature" {
+			t.Errorf("%s: event %+v; want it to start after %v, open within %v, led by gearbox_bearing1_temperature", e.Turbine, e, on, limit)
+		}
+	}
+	for tb := range limits {
+		if !found[tb] {
+			t.Errorf("%s: the %s was not found", tb, onset[tb].Kind)
+		}
+	}
+
+	// The derating is flagged, inside its period only.
+	tab, _, err := scada.Ingest([]string{in}, scada.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := powercurve.Analyse(tab, powercurve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := onset["WT03"]
+	inside := 0
+	for i, r := range tab.Rows {
+		if res.Rows[i].Flags&powercurve.Curtailment == 0 {
+			continue
+		}
+		if r.Turbine != "WT03" || r.Time.Before(der.Start) || !r.Time.Before(der.End) {
+			t.Errorf("curtailment flagged at %s %s, outside WT03's derating %s – %s", r.Turbine, r.Time.Format(time.RFC3339), der.Start.Format(time.RFC3339), der.End.Format(time.RFC3339))
+			continue
+		}
+		inside++
+	}
+	t.Logf("WT03 derating to %.0f kW %s – %s: %d rows flagged as curtailment", der.LimitKW, der.Start.Format(time.RFC3339), der.End.Format(time.RFC3339), inside)
+	if inside < 18 {
+		t.Errorf("WT03 derating: %d rows flagged, want at least 18 (3 hours)", inside)
+	}
+}
+
+// nbmEventJSON is one event of `scada events --json`.
+type nbmEventJSON struct {
+	Turbine            string
+	Start, End, Opened time.Time
+	Signals            []string
+}
