@@ -115,7 +115,6 @@ type scanSettings struct {
 
 	failOn     models.Severity // -1: no --fail-on
 	scadaPaths []string
-	power      map[string]*scada.Series // per turbine, loaded by deriveOutputs
 	model      *classifier.Model
 	bind       []int // model feature j is features column bind[j]
 	assets     *datasets.Assets

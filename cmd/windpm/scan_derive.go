@@ -70,8 +70,9 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		return nil, err
 	}
 	inds := models.DefaultIndicators()
+	var power *scadaPower
 	if set.scadaPaths != nil {
-		if set.power, err = scada.LoadSignal(set.scadaPaths, scada.Options{}, scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}); err != nil {
+		if power, err = newSCADAPower(set.scadaPaths); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +109,13 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		if err := cmd.Context().Err(); err != nil {
 			return nil, err
 		}
-		sensors, err := readTurbineHistory(filepath.Join(featDir, reports.HivePartition(reports.PartitionTurbine, turbine)), inds, set)
+		var ps *scada.Series
+		if power != nil {
+			if ps, err = power.of(turbine); err != nil {
+				return nil, err
+			}
+		}
+		sensors, err := readTurbineHistory(filepath.Join(featDir, reports.HivePartition(reports.PartitionTurbine, turbine)), inds, set, ps)
 		if err != nil {
 			return nil, err
 		}
@@ -207,9 +214,70 @@ func partitionValues(dir, key string) ([]string, error) {
 	return vals, nil
 }
 
+// scadaPower gives each turbine's SCADA active power, loading the SCADA
+// files that hold a turbine when it is asked for: memory holds the power
+// of the turbines of one set of files (one file per turbine: one
+// turbine), not the fleet's. A single SCADA table (.parquet) is one set.
+type scadaPower struct {
+	// files lists, per turbine, the files that hold it (nil for a table).
+	files  map[string][]string
+	paths  []string
+	key    string // the files loaded
+	loaded map[string]*scada.Series
+}
+
+// activePower is the SCADA signal the scan joins to captures.
+var activePower = scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}
+
+// newSCADAPower finds which SCADA files hold which turbines (reading each
+// file once, one at a time).
+func newSCADAPower(paths []string) (*scadaPower, error) {
+	p := &scadaPower{paths: paths}
+	if len(paths) == 1 && strings.EqualFold(filepath.Ext(paths[0]), ".parquet") {
+		return p, nil
+	}
+	files, err := scada.ExpandPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	p.files = map[string][]string{}
+	for _, f := range files {
+		t, _, err := scada.Load([]string{f}, scada.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if t.Col(activePower) < 0 {
+			return nil, fmt.Errorf("%s: no %s column", f, activePower.Name())
+		}
+		for _, turbine := range t.Turbines() {
+			p.files[turbine] = append(p.files[turbine], f)
+		}
+	}
+	return p, nil
+}
+
+// of returns the active power of a turbine (nil when no file holds it).
+func (p *scadaPower) of(turbine string) (*scada.Series, error) {
+	paths := p.paths
+	if p.files != nil {
+		if paths = p.files[turbine]; paths == nil {
+			return nil, nil
+		}
+	}
+	if key := strings.Join(paths, "\x00"); key != p.key || p.loaded == nil {
+		p.loaded = nil // dropped before the next set is read
+		loaded, err := scada.LoadSignal(paths, scada.Options{}, activePower)
+		if err != nil {
+			return nil, err
+		}
+		p.key, p.loaded = key, loaded
+	}
+	return p.loaded[turbine], nil
+}
+
 // readTurbineHistory reads one turbine's features partition into one
 // history per sensor, captures in time order.
-func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) ([]*sensorHistory, error) {
+func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings, power *scada.Series) ([]*sensorHistory, error) {
 	r, err := reports.OpenFeatureTable(dir)
 	if err != nil {
 		return nil, err
@@ -262,8 +330,8 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings) 
 		}
 		if set.scadaPaths != nil {
 			op = math.NaN()
-			if p := set.power[row.Turbine]; p != nil {
-				if v, ok := p.In(row.Time, scadaInterval); ok {
+			if power != nil {
+				if v, ok := power.In(row.Time, scadaInterval); ok {
 					op = v
 				}
 			}
