@@ -168,5 +168,7 @@ func newGroups(cfg Config) []group {
 		newOrderGroup(),
 		newBearingGroup(cfg),
 		newGearGroup(),
+		newEnvShareGroup(),
+		newBandShareGroup(),
 	}
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Independent numpy/scipy reference for windpm's feature groups time,
-spectral, ISO 20816-21 / VDI 3834-1, orders and gear (features/group_*.go).
+spectral, ISO 20816-21 / VDI 3834-1, orders, gear, envelope shares and
+third-octave shares (features/group_*.go).
 
 It writes, beside itself:
   synth_*.bin      synthetic signals, float64 little-endian, made here from
                    a seeded numpy generator
   cases.json       every case: signal source, rate, unit and kinematics
   reference.json   {case: {column: value or null}} computed below
+  shares.json      the same for the envelope-share and band-share groups
+                   (the cases with "bearing" get envelope shares)
 
 CWRU cases read ../shared/data/cwru (scipy.io.loadmat, the *_DE_time
 variable); they are skipped in the Go test when the data is absent.
@@ -74,7 +77,7 @@ def synth_signals():
 
 CASES = [
     {"name": "synth_gear", "file": "synth_gear.bin", "rate_hz": 12000, "unit": "g",
-     "rpm": 1800, "gear_teeth": 25, "iso_group": "gearbox"},
+     "rpm": 1800, "gear_teeth": 25, "iso_group": "gearbox", "bearing": "6205"},
     {"name": "synth_impulsive", "file": "synth_impulsive.bin", "rate_hz": 25600, "unit": "m/s2",
      "rpm": 0, "gear_teeth": 0, "iso_group": "generator"},
     {"name": "synth_velocity", "file": "synth_velocity.bin", "rate_hz": 5000, "unit": "mm/s",
@@ -83,11 +86,11 @@ CASES = [
     # groups and the 105 tooth count are hypothetical, chosen to exercise
     # every band and the gear columns on real data.
     {"name": "cwru_97", "cwru": "97.mat", "rate_hz": 48000, "unit": "g",
-     "rpm": 1796, "gear_teeth": 0, "iso_group": "generator"},
+     "rpm": 1796, "gear_teeth": 0, "iso_group": "generator", "bearing": "6205"},
     {"name": "cwru_105", "cwru": "105.mat", "rate_hz": 12000, "unit": "g",
-     "rpm": 1797, "gear_teeth": 25, "iso_group": "gearbox"},
+     "rpm": 1797, "gear_teeth": 25, "iso_group": "gearbox", "bearing": "6205"},
     {"name": "cwru_130", "cwru": "130.mat", "rate_hz": 12000, "unit": "g",
-     "rpm": 1796, "gear_teeth": 0, "iso_group": "main_bearing"},
+     "rpm": 1796, "gear_teeth": 0, "iso_group": "main_bearing", "bearing": "6205"},
 ]
 
 # ---------------------------------------------------------------- helpers
@@ -320,6 +323,94 @@ def gear_features(x, fs, rpm, teeth):
     return out
 
 
+# ---------------------------------------------------------------- shares
+# The envelope-share and band-share groups (features/group_envshare.go,
+# group_bandshare.go); written to shares.json.
+
+BEARINGS = {"6205": (0.3126, 1.537, 9)}  # ball and pitch diameter (in), balls
+
+
+def defect_orders(name):
+    d, D, n = BEARINGS[name]
+    r = d / D
+    return {"bpfo": n / 2 * (1 - r), "bpfi": n / 2 * (1 + r), "bsf": D / (2 * d) * (1 - r * r),
+            "ftf": (1 - r) / 2}
+
+
+ENV_BANDS = [("low", 1 / 24, 1 / 4), ("high", 1 / 4, 0.45), ("wide", 1 / 12, 0.45)]
+FAMILIES = ["bpfo", "bpfi", "bsf", "ftf"]
+
+
+def line_power(A, binhz, f, tol, width):
+    """max(A^2 - floor^2, 0) of the line at f: the largest bin within
+    floor(tol/binhz) bins of the nearest bin, over the median of the bins
+    within max(floor(5 tol/binhz), w + 12) outside w + 2 (and not DC); 0
+    when the line cannot be read."""
+    last = len(A) - 1
+    k0 = int(np.floor(f / binhz + 0.5))
+    w = int(tol / binhz)
+    if not f > 0 or f + tol > width or k0 - w < 3 or k0 + w > last:
+        return 0.0
+    amp = A[k0 - w:k0 + w + 1].max()
+    e = w + 2
+    W = max(int(5 * tol / binhz), e + 10)
+    ks = np.arange(max(1, k0 - W), min(last, k0 + W) + 1)
+    ks = ks[np.abs(ks - k0) > e]
+    if len(ks) == 0:
+        return 0.0
+    floor = np.median(A[ks])
+    if not floor > 0:
+        return 0.0
+    return max(amp * amp - floor * floor, 0.0)
+
+
+def env_share_features(x, fs, rpm, bearing):
+    out = {"env_share_%s_%s" % (f, b): nan() for b, _, _ in ENV_BANDS for f in FAMILIES}
+    if not bearing or not rpm > 0:
+        return out
+    o = defect_orders(bearing)
+    fund = {"bpfo": o["bpfo"], "bpfi": o["bpfi"], "bsf": 2 * o["bsf"], "ftf": o["ftf"]}
+    fr = rpm / 60
+    x = x - np.mean(x)
+    n = len(x)
+    binhz = fs / n
+    win = scipy.signal.get_window("hann", n)
+    for band, lo, hi in ENV_BANDS:
+        sos = scipy.signal.butter(4, [lo * fs, hi * fs], "bandpass", fs=fs, output="sos")
+        env = np.abs(scipy.signal.hilbert(scipy.signal.sosfiltfilt(sos, x)))
+        env = env - np.mean(env)
+        A = np.abs(np.fft.rfft(env * win)) * 2 / np.sum(win)
+        width = (hi - lo) * fs
+        E = {f: sum(line_power(A, binhz, h * fund[f] * fr, 0.02 * h * fund[f] * fr, width) for h in (1, 2, 3))
+             for f in FAMILIES}
+        total = sum(E.values())
+        if total > 0:
+            for f in FAMILIES:
+                out["env_share_%s_%s" % (f, band)] = E[f] / total
+    return out
+
+
+THIRD_OCTAVES = [100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500,
+                 3150, 4000, 5000, 6300, 8000, 10000]
+
+
+def band_share_features(x, fs):
+    n = len(x)
+    seg = min(n, max(1, int(go_round(fs))))
+    _, p = scipy.signal.welch(x, fs=fs, window="hann", nperseg=seg, noverlap=seg // 2,
+                              detrend="constant", scaling="density", average="mean")
+    f = bin_freqs(len(p), seg, fs)
+    q, fq = p[1:], f[1:]
+    total = np.sum(q)
+    out = {}
+    for i, c in enumerate(THIRD_OCTAVES):
+        fm = 1000 * 10 ** ((i - 10) / 10)  # IEC 61260-1 base-10 centre
+        lo, hi = fm * 10 ** (-1 / 20), fm * 10 ** (1 / 20)
+        m = (fq >= lo) & (fq < hi)
+        out["third_octave_share_%d_hz" % c] = np.sum(q[m]) / total if hi <= fs / 2 and m.any() and total > 0 else nan()
+    return out
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -338,7 +429,7 @@ def main():
     synth = synth_signals()
     for name, (x, _) in synth.items():
         x.astype("<f8").tofile(os.path.join(HERE, name + ".bin"))
-    ref = {}
+    ref, shares = {}, {}
     for case in CASES:
         x = load(case, synth)
         if x is None:
@@ -352,11 +443,17 @@ def main():
         row.update(order_features(x, fs, case["rpm"]))
         row.update(gear_features(x, fs, case["rpm"], case["gear_teeth"]))
         ref[case["name"]] = {k: (None if math.isnan(v) else float(v)) for k, v in row.items()}
-        print(case["name"], len(x), "samples,", len(row), "columns")
+        sh = {}
+        sh.update(env_share_features(x, fs, case["rpm"], case.get("bearing")))
+        sh.update(band_share_features(x, fs))
+        shares[case["name"]] = {k: (None if math.isnan(v) else float(v)) for k, v in sh.items()}
+        print(case["name"], len(x), "samples,", len(row), "+", len(sh), "columns")
     with open(os.path.join(HERE, "cases.json"), "w") as fh:
         json.dump(CASES, fh, indent=1)
     with open(os.path.join(HERE, "reference.json"), "w") as fh:
         json.dump(ref, fh, indent=1, sort_keys=True)
+    with open(os.path.join(HERE, "shares.json"), "w") as fh:
+        json.dump(shares, fh, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":
