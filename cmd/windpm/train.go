@@ -28,7 +28,7 @@ type modelFlags struct {
 func (f *modelFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.kind, "model", classifier.KindForest, "learner: forest (random forest) or logreg (multinomial logistic regression)")
-	fl.StringVar(&f.features, "features", "", "feature columns to use, comma-separated globs (bpf*_db,kurtosis*); default every feature column with a value")
+	fl.StringVar(&f.features, "features", "", "feature columns to use, comma-separated globs (bpf*_db,kurtosis*), or all; default the level-free columns (dimensionless ratios, spectral shape, *_db, order energies, envelope and third-octave shares: see docs/evaluation.md), or every column of a table that has none of them")
 	fl.IntVar(&f.trees, "trees", 100, "forest: number of trees")
 	fl.IntVar(&f.maxFeatures, "max-features", 0, "forest: features tried per split (0: the square root of their number)")
 	fl.IntVar(&f.minSamplesLeaf, "min-samples-leaf", 1, "forest: smallest number of training rows in a leaf")
@@ -90,7 +90,22 @@ func loadDataset(path, label, patterns string, stderr io.Writer) (*reports.Featu
 	if len(t.Rows) == 0 {
 		return nil, nil, fmt.Errorf("%s: the table has no rows", path)
 	}
-	idx, dropped, err := classifier.SelectFeatures(t, splitList(patterns))
+	var pats []string
+	switch patterns {
+	case "":
+		pats = classifier.LevelFreeFeatures
+	case "all":
+		// every feature column
+	default:
+		pats = splitList(patterns)
+	}
+	idx, dropped, err := classifier.SelectFeatures(t, pats)
+	if err != nil && patterns == "" {
+		// Not a windpm features table (none of its level-free columns):
+		// every column, as --features all.
+		fmt.Fprintf(stderr, "windpm: note: %s has none of the level-free feature columns; using every feature column\n", path)
+		idx, dropped, err = classifier.SelectFeatures(t, nil)
+	}
 	if err != nil {
 		return nil, nil, usageErrorf("%s: %v", path, err)
 	}

@@ -44,6 +44,25 @@ type Dataset struct {
 	Labels []string
 }
 
+// LevelFreeFeatures are the glob patterns of the feature columns that do
+// not change when the signal is multiplied by a constant: the
+// dimensionless time-domain ratios, the Welch PSD's shape (centroid,
+// spread, entropy, flatness, peak frequencies), the order-energy
+// fractions, the envelope lines over their floor (*_db) and the
+// demodulation band, the gear sideband ratio, and the envelope and
+// third-octave shares. They are the default training features of windpm
+// train and evaluate: a fault's size, the load and the sensor's gain
+// change a signal's level, and a model that learns the fault type from
+// levels learns the sizes it was shown (docs/evaluation.md,
+// leave-one-fault-size-out). The level columns (rms, band powers, peak
+// amplitudes, order and mesh amplitudes, ISO values and zones) are left
+// out.
+var LevelFreeFeatures = []string{
+	"crest_factor", "kurtosis_pearson", "skewness", "shape_factor", "impulse_factor", "clearance_factor",
+	"spectral_centroid_hz", "spectral_spread_hz", "spectral_entropy", "spectral_flatness", "peak?_freq_hz",
+	"order_energy_*", "*_db", "envelope_band_*", "gear_ser", "env_share_*", "third_octave_share_*",
+}
+
 // SelectFeatures returns the indices in t's feature columns of those whose
 // name matches one of the patterns (path.Match globs; none: every column),
 // leaving out columns null in every row, which are named in dropped.
