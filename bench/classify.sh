@@ -2,9 +2,12 @@
 # windpm evaluate against scikit-learn on the CWRU features (see
 # docs/evaluation.md, "Fault classification"): the same table, features,
 # folds and options; random forest over seeds 1..SEEDS (both tools), logistic
-# regression once (it has no randomness). Prints a Markdown table of
-# macro-F1, balanced accuracy and macro AUROC per grouping and model, then
-# the per-fold macro-F1.
+# regression once (it has no randomness), for three feature sets: the
+# default level-free columns (classifier.LevelFreeFeatures), every column
+# (--features all) and the columns of the original feature set v1 (the
+# "standard" features, before the envelope and third-octave shares).
+# Prints a Markdown table of macro-F1, balanced accuracy and macro AUROC per
+# feature set, grouping and model, then the per-fold macro-F1.
 #
 #   bench/classify.sh [--seeds 5] [--work DIR] [--windpm BIN] > bench/results/classify-DATE.txt
 #
@@ -40,45 +43,58 @@ awk -F, -v d="$data" 'NR == 1 { print; next } $7 != "0.028" { print d "/" $0 }' 
 "$work/windpm" features --manifest "$work/catalog.csv" --channel DE --segment 1 --resample 12000 \
 	-o "$work/cwru.parquet" 2>"$work/features.err" >&2
 
-for group in load_hp fault_diameter_in; do
-	"$work/windpm" evaluate "$work/cwru.parquet" --label fault --group "$group" --block-class normal \
-		--model logreg --json --export-csv "$work/folds-$group.csv" > "$work/windpm-$group-logreg.json" 2>/dev/null
-	/usr/bin/python3 bench/classify_sklearn.py "$work/folds-$group.csv" --model logreg --json > "$work/sklearn-$group-logreg.json"
-	for seed in $(seq 1 "$seeds"); do
-		"$work/windpm" evaluate "$work/cwru.parquet" --label fault --group "$group" --block-class normal \
-			--model forest --seed "$seed" --json > "$work/windpm-$group-forest-$seed.json" 2>/dev/null
-		/usr/bin/python3 bench/classify_sklearn.py "$work/folds-$group.csv" --model forest --seed "$seed" --json \
-			> "$work/sklearn-$group-forest-$seed.json"
+# Feature sets: name and --features value ("" = the default).
+v1='mean,std,rms,peak,peak_to_peak,crest_factor,kurtosis_pearson,skewness,shape_factor,impulse_factor,clearance_factor,total_power,band_power_*,spectral_*,peak?_*,velocity_*,acceleration_*,iso_*,order_*,bp*_db,bsf*_db,ftf*_db,envelope_band_*,gmf_*,gear_ser'
+for set in levelfree all v1; do
+	case $set in
+	levelfree) fl="" ;;
+	all) fl="all" ;;
+	v1) fl="$v1" ;;
+	esac
+	for group in load_hp fault_diameter_in; do
+		"$work/windpm" evaluate "$work/cwru.parquet" --label fault --group "$group" --block-class normal --features "$fl" \
+			--model logreg --json --export-csv "$work/folds-$set-$group.csv" > "$work/windpm-$set-$group-logreg.json" 2>/dev/null
+		/usr/bin/python3 bench/classify_sklearn.py "$work/folds-$set-$group.csv" --model logreg --json > "$work/sklearn-$set-$group-logreg.json"
+		for seed in $(seq 1 "$seeds"); do
+			"$work/windpm" evaluate "$work/cwru.parquet" --label fault --group "$group" --block-class normal --features "$fl" \
+				--model forest --seed "$seed" --json > "$work/windpm-$set-$group-forest-$seed.json" 2>/dev/null
+			/usr/bin/python3 bench/classify_sklearn.py "$work/folds-$set-$group.csv" --model forest --seed "$seed" --json \
+				> "$work/sklearn-$set-$group-forest-$seed.json"
+		done
 	done
 done
 
 /usr/bin/python3 - "$work" "$seeds" <<'PY'
 import glob, json, statistics, sys
 work, seeds = sys.argv[1], int(sys.argv[2])
-def load(tool, group, model):
-    files = sorted(glob.glob(f"{work}/{tool}-{group}-{model}*.json"))
+SETS = ["levelfree", "all", "v1"]
+def load(tool, group, model, set="levelfree"):
+    files = sorted(glob.glob(f"{work}/{tool}-{set}-{group}-{model}*.json"))
     return [json.load(open(f)) for f in files]
 def fmt(vals):
     if len(vals) == 1:
         return f"{vals[0]:.3f}"
     return f"{statistics.mean(vals):.3f} ± {statistics.stdev(vals):.3f}"
 print(f"runs: random forest seeds 1..{seeds} (mean ± sd), logistic regression once\n")
-print("| grouping | model | tool | macro-F1 | balanced accuracy | macro AUROC |")
-print("|---|---|---|---|---|---|")
-for group in ["load_hp", "fault_diameter_in"]:
+print("| features | grouping | model | tool | macro-F1 | balanced accuracy | macro AUROC |")
+print("|---|---|---|---|---|---|---|")
+for set in SETS:
+  nf = len(load("windpm", "load_hp", "logreg", set)[0]["features"])
+  for group in ["load_hp", "fault_diameter_in"]:
     for model in ["forest", "logreg"]:
         for tool in ["windpm", "sklearn"]:
-            r = load(tool, group, model)
+            r = load(tool, group, model, set)
             name = "windpm" if tool == "windpm" else r[0]["tool"]
-            print(f"| {group} | {model} | {name} | {fmt([x['macro_f1'] for x in r])} | "
+            print(f"| {set} ({nf}) | {group} | {model} | {name} | {fmt([x['macro_f1'] for x in r])} | "
                   f"{fmt([x['balanced_accuracy'] for x in r])} | {fmt([x['auroc_macro'] for x in r])} |")
 print("\nper-fold macro-F1 (forest: mean over seeds)\n")
-print("| grouping | model | tool | per fold (test group: macro-F1) |")
-print("|---|---|---|---|")
-for group in ["load_hp", "fault_diameter_in"]:
+print("| features | grouping | model | tool | per fold (test group: macro-F1) |")
+print("|---|---|---|---|---|")
+for set in SETS:
+  for group in ["load_hp", "fault_diameter_in"]:
     for model in ["forest", "logreg"]:
         for tool in ["windpm", "sklearn"]:
-            r = load(tool, group, model)
+            r = load(tool, group, model, set)
             folds = r[0]["folds"]
             cells = []
             for k, f in enumerate(folds):
@@ -87,12 +103,13 @@ for group in ["load_hp", "fault_diameter_in"]:
                 else:
                     v = [x["folds"][k]["macro_f1"] for x in r]
                 cells.append(f"{f['name']}: {statistics.mean(v):.3f}")
-            print(f"| {group} | {model} | {tool} | " + ", ".join(cells) + " |")
+            print(f"| {set} | {group} | {model} | {tool} | " + ", ".join(cells) + " |")
 print("\nconfusion of the pooled out-of-fold predictions, seed 1 (rows true, columns predicted; classes", 
       load("windpm", "load_hp", "forest")[0]["classes"], ")\n")
-for group in ["load_hp", "fault_diameter_in"]:
+for set in SETS:
+  for group in ["load_hp", "fault_diameter_in"]:
     for model in ["forest", "logreg"]:
         for tool in ["windpm", "sklearn"]:
-            r = load(tool, group, model)[0]
-            print(f"{group:18} {model:7} {tool:8} {r['confusion']}")
+            r = load(tool, group, model, set)[0]
+            print(f"{set:9} {group:18} {model:7} {tool:8} {r['confusion']}")
 PY
