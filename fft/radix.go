@@ -80,13 +80,14 @@ const (
 	kernelRadix5
 	kernelRadix3s1
 	kernelRadix5s1
+	kernelRadix2s1
 )
 
 // kernel returns the kernel of the pass. The AVX2 kernels take two complex
 // values at a time along q (even s; for radix 3 and 5 also an odd s >= 3,
-// whose last column q = s−1 they compute one value at a time), or along p for the
-// first pass (s = 1: radix 4 with an even m and the twiddles in twv; radix
-// 3 and 5 with the last block of an odd m in Go); other passes run in Go.
+// whose last column q = s−1 they compute one value at a time), or along p
+// for the first pass (s = 1: radix 4 with an even m and the twiddles in twv; radix
+// 2, 3 and 5 with the last block of an odd m in Go); other passes run in Go.
 func (st *stage) kernel() int {
 	switch {
 	case !st.simd:
@@ -105,6 +106,8 @@ func (st *stage) kernel() int {
 		return kernelRadix3s1
 	case st.r == 5 && st.m >= 2:
 		return kernelRadix5s1
+	case st.r == 2 && st.s == 1 && st.m >= 2:
+		return kernelRadix2s1
 	}
 	return kernelGo
 }
@@ -138,6 +141,14 @@ func (st *stage) run(y, x []complex128) {
 		radix5s1AVX2(y, x, tw, st.m, &radix5Consts)
 		if st.m%2 == 1 {
 			radix5(y, x, st.m, 1, st.m-1, 0, tw)
+		}
+		return
+	case kernelRadix2s1:
+		radix2s1AVX2(y, x, tw, st.m)
+		if p := st.m - 1; st.m%2 == 1 {
+			a0, a1 := x[p], x[p+st.m]
+			y[2*p] = a0 + a1
+			y[2*p+1] = (a0 - a1) * tw[p]
 		}
 		return
 	}

@@ -99,6 +99,12 @@ func radix5s1AVX2(y, x, tw []complex128, m int, c *[4]float64)
 //go:noescape
 func radix2AVX2(y, x, tw []complex128, m, s int)
 
+// radix2s1AVX2 is radix2 for s = 1 along p, leaving the last block of an
+// odd m to the caller.
+//
+//go:noescape
+func radix2s1AVX2(y, x, tw []complex128, m int)
+
 // realForwardAVX2 runs the loop of Plan.Forward's post-processing for
 // k = 1 .. 2·pairs on z = dst[:h].
 //

@@ -212,6 +212,41 @@ r2q:
 	VZEROUPPER
 	RET
 
+// func radix2s1AVX2(y, x, tw []complex128, m int)
+//
+// radix2 with s = 1 for the blocks p, p+1 at once (m even, or the last
+// block of an odd m left to the caller): y[2p] = x[p] + x[p+m],
+// y[2p+1] = (x[p] − x[p+m])·tw[p].
+TEXT ·radix2s1AVX2(SB), NOSPLIT, $0-80
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ tw_base+48(FP), DX
+	MOVQ m+72(FP), CX
+	MOVQ CX, R8
+	SHLQ $4, R8             // 16·m
+	SHRQ $1, CX
+
+r2s1:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VADDPD  Y1, Y0, Y2
+	VSUBPD  Y1, Y0, Y3
+	VMOVUPD (DX), Y8
+	VMOVDDUP Y8, Y9
+	VPERMILPD $15, Y8, Y10
+	CMUL(Y3, Y9, Y10, Y4)
+	VPERM2F128 $0x20, Y4, Y2, Y5
+	VPERM2F128 $0x31, Y4, Y2, Y6
+	VMOVUPD Y5, 0(DI)
+	VMOVUPD Y6, 32(DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  r2s1
+	VZEROUPPER
+	RET
+
 // func realForwardAVX2(z, tw []complex128, pairs int)
 //
 // For k and k+1 at once (front pointer SI) against h−k and h−k−1 (back

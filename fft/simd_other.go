@@ -42,6 +42,8 @@ func radix5s1AVX2(y, x, tw []complex128, m int, c *[4]float64) {
 
 func radix2AVX2(y, x, tw []complex128, m, s int) { panic("fft: no SIMD kernels") }
 
+func radix2s1AVX2(y, x, tw []complex128, m int) { panic("fft: no SIMD kernels") }
+
 func realForwardAVX2(z, tw []complex128, pairs int) { panic("fft: no SIMD kernels") }
 
 func realInverseAVX2(z, src, tw []complex128, c float64, pairs int) {
