@@ -25,31 +25,42 @@ func newDiagnoseCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diagnose FILE...",
 		Short: "Diagnose bearing faults from physics: envelope analysis, no training",
-		Long: `Diagnose names the bearing fault each capture shows, from physics alone:
-envelope analysis in the band the fast kurtogram chooses (or --band LO:HI),
-then for each defect family — BPFO (outer race), BPFI (inner race), 2×BSF
-(ball) and FTF (cage) — the evidence in the envelope spectrum: harmonics
-1..3 found within ±2 % of the kinematic frequency (bearing slip), their
-deviation from it and their level in dB above the local noise floor, and
-the sidebands (BPFI ± 1× shaft, 2×BSF ± FTF).
+		Long: `Diagnose names the bearing fault each capture shows, from physics alone.
+Three envelope spectra are read: the band the fast kurtogram chooses (or
+--band LO:HI), the best kurtogram band disjoint from it, and the squared
+envelope of the cepstrally pre-whitened signal. In each, for each defect
+family — BPFO (outer race), BPFI (inner race), 2×BSF (ball) and FTF (cage) —
+the evidence: harmonics 1..3 found within ±2 % of the kinematic frequency
+(bearing slip), their deviation from it and their level in dB above the
+local noise floor, the sidebands (BPFI ± 1× shaft, 2×BSF ± FTF), and for the
+ball the band energy spread around 2×BSF. Each family keeps its best
+spectrum.
 
 A line counts when it clears a threshold derived from the statistics of
-Gaussian noise (false-alarm probability 10⁻³ per line) plus a 6 dB margin
-measured on healthy captures; a family's score is the sum of the margins of
-its lines (sidebands only with their carrier). The verdict is the family of
-highest positive score (outer_race, inner_race, ball, cage), or none.
-docs/evaluation.md has the derivation and the results on CWRU.
+Gaussian noise (false-alarm probability 10⁻³ per line over the three
+spectra) plus a margin measured on healthy captures (6 dB for lines, 1 dB
+for band energy). Ball and cage lines that are harmonics of the cage rate an
+outer-race line implies are explained by it and do not count; a ball or
+cage verdict needs more than one lone line. A family's score is the sum of
+the margins of its lines (sidebands only with their carrier); the verdict
+is the family of highest positive score (outer_race, inner_race, ball,
+cage), or none. docs/evaluation.md has the derivation and the results on
+CWRU.
 
 The bearing comes from --bearing (catalog), --bpfo/--bpfi/--bsf/--ftf
 orders, or a manifest's bearing column; the shaft speed from the file, the
 manifest or --rpm.
 
 --json prints an array with one object per channel: path, channel,
-verdict, rpm, sample_rate_hz, band_hz [lo, hi], band_kurtosis,
+verdict, rpm, sample_rate_hz, samples (analysed: the first N, N the
+largest 2·3·5-smooth length, within 1 % of the capture), band_hz [lo, hi],
+band_kurtosis, band2_hz and band2_kurtosis (null without a second band),
 resolution_hz, and families (ranked), each with family (BPFO, BPFI, BSF,
-FTF), fault, score, harmonics and sidebands; a line has label, order,
-side (−1/+1 for sidebands), freq_hz, expected_hz, deviation_pct, db,
-threshold_db and found (null where a line could not be read).`,
+FTF), fault, spectrum (band, band2, whitened), score, harmonics, sidebands
+and for BSF band_energy; a line has label, order, side (−1/+1 for
+sidebands), freq_hz, expected_hz, deviation_pct, db, threshold_db, found
+(null where a line could not be read) and explained_by when a found line is
+a cage-rate harmonic of the BPFO line.`,
 		Example: `  windpm diagnose --channel DE --bearing 6205 --manifest ../shared/data/cwru/catalog.csv
   windpm diagnose --json --channel DE --rate 12000 --bearing 6205 ../shared/data/cwru/105.mat
   windpm diagnose --rpm 1500 --bpfo 3.58 --bpfi 5.42 --bsf 2.36 --ftf 0.4 capture.wav`,
@@ -82,15 +93,18 @@ type diagnoseLine struct {
 	DB           *float64 `json:"db"`
 	ThresholdDB  *float64 `json:"threshold_db"`
 	Found        bool     `json:"found"`
+	ExplainedBy  string   `json:"explained_by,omitempty"`
 }
 
 // diagnoseFamily is the JSON form of one family's evidence.
 type diagnoseFamily struct {
 	Family    string         `json:"family"`
 	Fault     string         `json:"fault"`
+	Spectrum  string         `json:"spectrum"`
 	Score     float64        `json:"score"`
 	Harmonics []diagnoseLine `json:"harmonics"`
 	Sidebands []diagnoseLine `json:"sidebands"`
+	Energy    *diagnoseLine  `json:"band_energy,omitempty"`
 }
 
 // diagnoseRecord is the JSON form of one diagnosed channel; its field
@@ -103,7 +117,10 @@ type diagnoseRecord struct {
 	SampleRateHz float64          `json:"sample_rate_hz"`
 	BandHz       [2]float64       `json:"band_hz"`
 	BandKurtosis float64          `json:"band_kurtosis"`
+	Band2Hz      *[2]float64      `json:"band2_hz"`
+	Band2Kurt    *float64         `json:"band2_kurtosis"`
 	ResolutionHz float64          `json:"resolution_hz"`
+	Samples      int              `json:"samples"`
 	Families     []diagnoseFamily `json:"families"`
 }
 
@@ -177,12 +194,20 @@ func runDiagnose(cmd *cobra.Command, args []string, o *diagnoseOptions) error {
 func newDiagnoseRecord(c *datasets.Capture, d *features.Diagnosis) diagnoseRecord {
 	rec := diagnoseRecord{
 		Path: c.Path, Channel: c.Channel, Verdict: d.Verdict, RPM: d.RPM, SampleRateHz: c.RateHz,
-		BandHz: [2]float64{d.BandLoHz, d.BandHiHz}, BandKurtosis: finite(d.BandKurtosis), ResolutionHz: d.ResolutionHz,
+		BandHz: [2]float64{d.BandLoHz, d.BandHiHz}, BandKurtosis: finite(d.BandKurtosis), ResolutionHz: d.ResolutionHz, Samples: d.Samples,
 		Families: make([]diagnoseFamily, 0, len(d.Families)),
 	}
+	if d.Band2HiHz > 0 {
+		rec.Band2Hz = &[2]float64{d.Band2LoHz, d.Band2HiHz}
+		k := finite(d.Band2Kurtosis)
+		rec.Band2Kurt = &k
+	}
 	for _, f := range d.Families {
-		jf := diagnoseFamily{Family: f.Family, Fault: f.Verdict, Score: f.Score,
+		jf := diagnoseFamily{Family: f.Family, Fault: f.Verdict, Spectrum: f.Spectrum, Score: f.Score,
 			Harmonics: diagnoseLines(f.Harmonics), Sidebands: diagnoseLines(f.Sidebands)}
+		if f.Energy != nil {
+			jf.Energy = &diagnoseLines([]features.LineEvidence{*f.Energy})[0]
+		}
 		rec.Families = append(rec.Families, jf)
 	}
 	return rec
@@ -194,7 +219,7 @@ func diagnoseLines(ls []features.LineEvidence) []diagnoseLine {
 		out = append(out, diagnoseLine{
 			Label: l.Label, Order: l.Order, Side: l.Side, ExpectedHz: l.ExpectedHz,
 			FreqHz: nullable(l.FreqHz), DeviationPct: nullable(l.DeviationPct),
-			DB: nullable(l.DB), ThresholdDB: nullable(l.ThresholdDB), Found: l.Found,
+			DB: nullable(l.DB), ThresholdDB: nullable(l.ThresholdDB), Found: l.Found, ExplainedBy: l.ExplainedBy,
 		})
 	}
 	return out
@@ -222,23 +247,37 @@ func printDiagnoseText(w io.Writer, r *diagnoseRecord, first bool) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "%s · %s: %s\n", r.Path, r.Channel, strings.ToUpper(r.Verdict))
-	fmt.Fprintf(w, "  %g rpm, envelope band %.0f–%.0f Hz (spectral kurtosis %.3g), resolution %.3g Hz\n",
-		r.RPM, r.BandHz[0], r.BandHz[1], r.BandKurtosis, r.ResolutionHz)
+	fmt.Fprintf(w, "  %g rpm, envelope band %.0f–%.0f Hz (spectral kurtosis %.3g)", r.RPM, r.BandHz[0], r.BandHz[1], r.BandKurtosis)
+	if r.Band2Hz != nil && r.Band2Kurt != nil {
+		fmt.Fprintf(w, ", second band %.0f–%.0f Hz (%.3g)", r.Band2Hz[0], r.Band2Hz[1], *r.Band2Kurt)
+	}
+	fmt.Fprintf(w, ", resolution %.3g Hz\n", r.ResolutionHz)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  FAMILY\tFAULT\tSCORE\tEVIDENCE (line: found Hz, deviation, dB above floor / threshold)")
+	fmt.Fprintln(tw, "  FAMILY\tFAULT\tSPECTRUM\tSCORE\tEVIDENCE (line: found Hz, deviation, dB above floor / threshold; * counts)")
 	for _, f := range r.Families {
 		var ev []string
-		for _, l := range append(append([]diagnoseLine{}, f.Harmonics...), f.Sidebands...) {
+		lines := append(append([]diagnoseLine{}, f.Harmonics...), f.Sidebands...)
+		for _, l := range lines {
 			if l.DB == nil || l.FreqHz == nil {
 				continue
 			}
-			mark := ""
-			if l.Found {
+			mark, note := "", ""
+			switch {
+			case l.Found && l.ExplainedBy != "":
+				note = " (= " + l.ExplainedBy + ")"
+			case l.Found:
 				mark = "*"
 			}
-			ev = append(ev, fmt.Sprintf("%s%s %.2f Hz %+.1f%% %.1f/%.1f dB", mark, l.Label, *l.FreqHz, *l.DeviationPct, *l.DB, *l.ThresholdDB))
+			ev = append(ev, fmt.Sprintf("%s%s %.2f Hz %+.1f%% %.1f/%.1f dB%s", mark, l.Label, *l.FreqHz, *l.DeviationPct, *l.DB, *l.ThresholdDB, note))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%s\n", f.Family, f.Fault, f.Score, strings.Join(ev, ", "))
+		if e := f.Energy; e != nil && e.DB != nil {
+			mark := ""
+			if e.Found {
+				mark = "*"
+			}
+			ev = append(ev, fmt.Sprintf("%s%s %.1f/%.1f dB", mark, e.Label, *e.DB, *e.ThresholdDB))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1f\t%s\n", f.Family, f.Fault, f.Spectrum, f.Score, strings.Join(ev, ", "))
 	}
 	tw.Flush()
 }
