@@ -15,9 +15,9 @@ type CPlan struct {
 	stages []stage
 	// passes lists the sweeps over the data: each is the index of a stage
 	// run alone, or of the first of two stages run together by radix44AVX2,
-	// radix42AVX2 or radix55AVX2 (stage.fused).
+	// radix42AVX2, radix33AVX2 or radix55AVX2 (stage.fused).
 	passes []int
-	// buf is the scratch of radix44AVX2 and radix55AVX2.
+	// buf is the scratch of radix44AVX2, radix33AVX2 and radix55AVX2.
 	buf []complex128
 	// work0 and work1 are the ping-pong buffers of the passes (len n).
 	work0, work1 []complex128
@@ -59,8 +59,10 @@ func newCPlan(n int, inPlace, simd bool) *CPlan {
 			switch p.stages[i+1].r {
 			case 4:
 				p.buf = make([]complex128, max(len(p.buf), 64))
+			case 3:
+				p.buf = make([]complex128, max(len(p.buf), 18))
 			case 5:
-				p.buf = make([]complex128, 100)
+				p.buf = make([]complex128, max(len(p.buf), 100))
 				mb := a.m / 5
 				a.twf = make([]complex128, 0, len(a.tw))
 				for pb := range mb {
@@ -130,7 +132,8 @@ func (p *CPlan) Inverse(dst, src []complex128) {
 // A radix-4 pass followed by the radix-2 pass (the last one of lengths
 // 4^k·2) runs as one sweep of radix42AVX2 (even stride).
 //
-// Two radix-5 passes run as one sweep of radix55AVX2 (stride divisible by 4).
+// Two radix-5 passes run as one sweep of radix55AVX2 (stride divisible by 4),
+// two radix-3 passes as one of radix33AVX2 (even stride).
 func fusable(a, b *stage) bool {
 	switch {
 	case !a.simd || !b.simd:
@@ -141,6 +144,8 @@ func fusable(a, b *stage) bool {
 		return a.s%2 == 0
 	case a.r == 5 && b.r == 5:
 		return a.s%4 == 0
+	case a.r == 3 && b.r == 3:
+		return a.s%2 == 0
 	}
 	return false
 }
@@ -199,6 +204,8 @@ func (p *CPlan) forward(dst, src []complex128) {
 				radix44AVX2(out, in, st.tw, next.tw, p.buf, st.m, st.s)
 			case 2:
 				radix42AVX2(out, in, st.tw, next.tw, st.m, st.s)
+			case 3:
+				radix33AVX2(out, in, st.tw, next.tw, p.buf, st.m/3, st.s, sin60)
 			default:
 				radix55AVX2(out, in, st.twf, next.tw, p.buf, st.m/5, st.s, &radix5Consts)
 			}

@@ -82,6 +82,13 @@ func radix42AVX2(y, x, twa, twb []complex128, m, s int)
 //go:noescape
 func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
 
+// radix33AVX2 runs two radix-3 passes, (3, 3·mb, s) with twiddles twa and
+// (3, mb, 3s) with twb, in one sweep (even s); buf is scratch of 9 pairs
+// of values (18).
+//
+//go:noescape
+func radix33AVX2(y, x, twa, twb, buf []complex128, mb, s int, sin60 float64)
+
 // radix3s1AVX2 is radix3 for s = 1 along p, leaving the last block of an
 // odd m to the caller.
 //

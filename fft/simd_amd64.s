@@ -1048,3 +1048,109 @@ r5s1:
 	JNZ  r5s1
 	VZEROUPPER
 	RET
+
+// R3BFLY is the radix-3 butterfly of radix3 on Y0..Y2 (Y13 = 1/2, Y14 =
+// sin60, Y15 = negim; clobbers Y3..Y5): Y0..Y2 become the outputs
+// j = 0..2 before their twiddles.
+#define R3BFLY \
+	VADDPD  Y2, Y1, Y3; \
+	VSUBPD  Y2, Y1, Y4; \
+	VMULPD  Y14, Y4, Y4; \
+	VPERMILPD $5, Y4, Y4; \
+	VXORPD  Y15, Y4, Y4; \
+	VMOVAPD Y0, Y5; \
+	VFNMADD231PD Y13, Y3, Y5; \
+	VADDPD  Y3, Y0, Y0; \
+	VADDPD  Y4, Y5, Y1; \
+	VSUBPD  Y4, Y5, Y2
+
+// TWSTORE3 multiplies Z by the twiddle at WR, WI (memory) and stores it
+// at D (clobbers Y6, Y8, Y9).
+#define TWSTORE3(Z, WR, WI, D) \
+	VBROADCASTSD WR, Y8; \
+	VBROADCASTSD WI, Y9; \
+	CMUL(Z, Y8, Y9, Y6); \
+	VMOVUPD Y6, D
+
+// P3A is a radix-3 butterfly of the first pass of radix33AVX2 for the block
+// p' + K·mb: inputs at (R14) + 0, 3Q, 6Q (R9 = 3Q), twiddles at (R15),
+// outputs to the scratch at B(BX) + 0, 32, 64.
+#define P3A(B) \
+	VMOVUPD (R14), Y0; \
+	VMOVUPD (R14)(R9*1), Y1; \
+	VMOVUPD (R14)(R9*2), Y2; \
+	R3BFLY; \
+	VMOVUPD Y0, B(BX); \
+	TWSTORE3(Y1, 0(R15), 8(R15), B+32(BX)); \
+	TWSTORE3(Y2, 16(R15), 24(R15), B+64(BX))
+
+// P3B is a radix-3 butterfly of the second pass for the column group j:
+// inputs from the scratch at B(BX) + 0, 96, 192, twiddles at DX, outputs at
+// (R14) + 0, 3S, 6S (R12 = 3S).
+#define P3B(B) \
+	VMOVUPD B(BX), Y0; \
+	VMOVUPD B+96(BX), Y1; \
+	VMOVUPD B+192(BX), Y2; \
+	R3BFLY; \
+	VMOVUPD Y0, (R14); \
+	TWSTORE3(Y1, 0(DX), 8(DX), (R14)(R12*1)); \
+	TWSTORE3(Y2, 16(DX), 24(DX), (R14)(R12*2))
+
+// func radix33AVX2(y, x, twa, twb, buf []complex128, mb, s int, sin60 float64)
+//
+// Two radix-3 passes in one sweep, (3, 3·mb, s) with twiddles twa and
+// (3, mb, 3s) with twiddles twb, for an even s. For each block p' < mb and
+// pair of columns q, the first pass's butterflies of the blocks p' + K·mb
+// (K < 3) write their 9 outputs to buf (9 pairs), and the second pass's
+// three butterflies read them back and store to y.
+TEXT ·radix33AVX2(SB), NOSPLIT, $0-144
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twa_base+48(FP), R10
+	MOVQ twb_base+72(FP), DX
+	MOVQ buf_base+96(FP), BX
+	MOVQ mb+120(FP), CX
+	MOVQ s+128(FP), R11
+	VBROADCASTSD sin60+136(FP), Y14
+	VBROADCASTSD half<>(SB), Y13
+	VMOVUPD negim<>(SB), Y15
+	SHLQ $4, R11            // S = 16·s
+	MOVQ CX, R8
+	IMULQ R11, R8           // Q = S·mb: from block p to p + mb
+	LEAQ (R8)(R8*2), R9     // 3·Q: from input k to k+1
+	LEAQ (R11)(R11*2), R12  // 3·S
+	MOVQ CX, R13
+	SHLQ $5, R13            // 32·mb: twa bytes from block p to p + mb
+
+p33:
+	MOVQ s+128(FP), AX
+	SHRQ $1, AX
+
+q33:
+	MOVQ SI, R14
+	MOVQ R10, R15
+	P3A(0)
+	ADDQ R8, R14
+	ADDQ R13, R15
+	P3A(96)
+	ADDQ R8, R14
+	ADDQ R13, R15
+	P3A(192)
+	MOVQ DI, R14
+	P3B(0)
+	ADDQ R11, R14
+	P3B(32)
+	ADDQ R11, R14
+	P3B(64)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  q33
+
+	LEAQ (DI)(R11*8), DI    // DI moved S in the q loop; a block is 9·S
+	ADDQ $32, R10
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  p33
+	VZEROUPPER
+	RET
