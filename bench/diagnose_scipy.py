@@ -128,8 +128,8 @@ def compare(windpm_json, peer_txt):
     with open(os.path.join(DATA, "catalog.csv")) as f:
         for r in csv.DictReader(f):
             cat[r["cwru_file"]] = r
-    print("| record | fault | size in | load hp | OR pos | windpm | score | peer |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| record | fault | size in | load hp | OR pos | windpm | score | spectrum | peer |")
+    print("|---|---|---|---|---|---|---|---|---|")
     stats = {}
     for r in rows:
         rec = r["record"]
@@ -139,10 +139,11 @@ def compare(windpm_json, peer_txt):
         ok_w = w["verdict"] == truth
         ok_p = r["verdict"] == truth
         score = w["families"][0]["score"]
+        spectrum = w["families"][0].get("spectrum", "") if score > 0 else "-"
         pos = ("@" + c["or_position"]) if c["or_position"] else ""
-        print("| %s | %s | %s | %s | %s | %s%s | %.1f | %s%s |" % (
+        print("| %s | %s | %s | %s | %s | %s%s | %.1f | %s | %s%s |" % (
             rec, c["fault"], r["diameter_in"], r["load_hp"], pos,
-            w["verdict"], "" if ok_w else " ✗", score, r["verdict"], "" if ok_p else " ✗"))
+            w["verdict"], "" if ok_w else " ✗", score, spectrum, r["verdict"], "" if ok_p else " ✗"))
         if c["sample_rate_hz"] != "12000":
             continue
         for key in (("fault", c["fault"]), ("fault_size", c["fault"] + " " + r["diameter_in"]),
