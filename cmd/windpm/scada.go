@@ -19,6 +19,7 @@ import (
 	"github.com/windpm/windpm/models/powercurve"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/atomicfile"
+	"github.com/windpm/windpm/reports/scanreport"
 )
 
 // scadaSchemaVersion is the version of the scada table's layout
@@ -351,7 +352,7 @@ func newSCADAPowerCurveCmd() *cobra.Command {
 		out     string
 	)
 	cmd := &cobra.Command{
-		Use:   "powercurve INPUT... [--turbine T] [--out curve.csv]",
+		Use:   "powercurve INPUT... [--turbine T] [--out curve.csv|curve.svg|curve.png|curve.pdf]",
 		Short: "Each turbine's measured power curve (IEC 61400-12-1 method of bins)",
 		Long: `powercurve fits each turbine's power curve on its clean rows: 0.5 m/s
 bins of density-normalised wind speed (bins centred on multiples of
@@ -360,14 +361,19 @@ deviation (N-1) and count of each bin holding at least 3 rows. INPUT is a
 scada table from 'windpm scada ingest' (.parquet) or SCADA exports (files
 or folders), which are ingested first.
 
-The CSV (to stdout, or --out FILE) has the columns turbine, bin_m_s,
-wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
+The CSV (to stdout, or --out FILE.csv) has the columns turbine, bin_m_s,
+wind_speed_norm_m_s, power_kw, power_std_kw, count. --out FILE.svg, .png
+or .pdf draws the curves instead: one panel per turbine with its
+10-minute rows at their normalised wind (clean and flagged rows in two
+colours) and the fitted curve.`,
 		Example: `  windpm scada powercurve scada.parquet --turbine R80711
-  windpm scada powercurve ../shared/data/scada/la_haute_borne/exact_2017 --out curves.csv`,
+  windpm scada powercurve ../shared/data/scada/la_haute_borne/exact_2017 --out curves.csv
+  windpm scada powercurve ../shared/data/scada/la_haute_borne/exact_2017 --out curves.png`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out != "" && !strings.EqualFold(filepath.Ext(out), ".csv") {
-				return usageErrorf("scada powercurve: --out %s: want a .csv file", out)
+			ext := strings.ToLower(filepath.Ext(out))
+			if out != "" && ext != ".csv" && !contains(scanreport.PowerCurvePlotFormats, ext) {
+				return usageErrorf("scada powercurve: --out %s: want a .csv, .svg, .png or .pdf file", out)
 			}
 			so, po, err := af.options(cmd)
 			if err != nil {
@@ -389,7 +395,17 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 				return err
 			}
 			write := func(w io.Writer) error { return writeCurveCSV(w, res) }
-			if out == "" {
+			if out != "" && ext != ".csv" {
+				var curves []scanreport.PowerCurve
+				lo := 0
+				for _, tb := range tab.Turbines() {
+					curves = append(curves, powerCurvePlot(tb, tab, res, lo))
+					lo += len(tab.Turbine(tb))
+				}
+				if err := scanreport.WritePowerCurvePlot(out, curves); err != nil {
+					return err
+				}
+			} else if out == "" {
 				if err := write(cmd.OutOrStdout()); err != nil {
 					return err
 				}
@@ -403,7 +419,7 @@ wind_speed_norm_m_s, power_kw, power_std_kw, count.`,
 	af.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&turbine, "turbine", "", "only this turbine")
-	fl.StringVar(&out, "out", "", "write the curve to this .csv file instead of stdout")
+	fl.StringVar(&out, "out", "", "write the curve to this .csv file instead of stdout, or draw it (.svg, .png, .pdf)")
 	return cmd
 }
 

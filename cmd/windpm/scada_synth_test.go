@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,4 +110,112 @@ type nbmEventJSON struct {
 	Turbine            string
 	Start, End, Opened time.Time
 	Signals            []string
+}
+
+// TestSCADAPowerCurvePlotAndAssets: `scada powercurve --out` draws the
+// curves (.svg, .png) instead of the CSV, refuses other extensions, and
+// takes the site elevation from --assets (elevation_m) unless --elevation
+// is given; the note on stderr says which.
+func TestSCADAPowerCurvePlotAndAssets(t *testing.T) {
+	in := synthSCADA(t)
+	dir := t.TempDir()
+	assets := filepath.Join(dir, "assets.yaml")
+	if err := os.WriteFile(assets, []byte("version: 1\nelevation_m: 500\nturbines:\n  - id: WT01\n    sensors: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svg := filepath.Join(dir, "c.svg")
+	_, stderr, code := runCLI(t, "scada", "powercurve", in, "--assets", assets, "--out", svg)
+	if code != 0 || !strings.Contains(stderr, "elevation 500 m (elevation_m of "+assets+")") || !strings.Contains(stderr, "pressure 95461 Pa") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(svg); err != nil || !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte(">WT02<")) {
+		t.Fatalf("%s: %v, %.200s", svg, err, b)
+	}
+	png := filepath.Join(dir, "c.png")
+	_, stderr, code = runCLI(t, "scada", "powercurve", in, "--assets", assets, "--elevation", "100", "--turbine", "WT01", "--out", png)
+	if code != 0 || !strings.Contains(stderr, "elevation 100 m (--elevation)") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("%s: %v", png, err)
+	}
+	_, stderr, code = runCLI(t, "scada", "powercurve", in, "--out", filepath.Join(dir, "c.gif"))
+	if code != 2 || !strings.Contains(stderr, "want a .csv, .svg, .png or .pdf file") {
+		t.Errorf("gif: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "scada", "powercurve", in, "--assets", filepath.Join(dir, "missing.yaml"))
+	if code != 1 || !strings.Contains(stderr, "missing.yaml") {
+		t.Errorf("missing assets: exit %d: %s", code, stderr)
+	}
+}
+
+// TestScanSCADASection: a scan given SCADA puts the SCADA section in its
+// report — every turbine with its power curve and temperature models
+// fitted on the scan's reference period, and one event, on WT01, whose
+// seeded gearbox bearing fault heats its gearbox bearing (synth), after
+// the fault's start; none on WT02 (a gear tooth fault makes no heat).
+func TestScanSCADASection(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Turbines, cfg.Days, cfg.CaptureSeconds = 2, 14, 0.25
+	cfg.Faults = synth.DefaultFaults(cfg.Turbines, cfg.Days)
+	truth, err := synth.Generate(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "scan")
+	_, stderr, code := runCLI(t, "scan", "--fleet", filepath.Join(dir, "fleet"), "--scada", filepath.Join(dir, "scada"), "--out", out, "--reference-days", "5")
+	if code != 0 && code != 4 {
+		t.Fatalf("scan: exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := string(md)
+	i := strings.Index(sec, "## SCADA")
+	if i < 0 {
+		t.Fatalf("report.md has no SCADA section:\n%s", md)
+	}
+	sec = sec[i:]
+	if j := strings.Index(sec, "## Settings"); j > 0 {
+		sec = sec[:j]
+	}
+	wt01, wt02, ok := strings.Cut(sec, "### WT02")
+	if !ok || !strings.Contains(wt01, "### WT01") || !strings.Contains(sec, "the first 5 days of each turbine") {
+		t.Fatalf("SCADA section:\n%s", sec)
+	}
+	var onset time.Time
+	for _, f := range truth.Faults {
+		if f.Turbine == "WT01" {
+			onset = f.StartTime
+		}
+	}
+	var start time.Time
+	var signals string
+	for _, line := range strings.Split(wt01, "\n") {
+		if strings.HasPrefix(line, "| 20") {
+			cells := strings.Split(line, "|")
+			start, err = time.Parse("2006-01-02 15:04 UTC", strings.TrimSpace(cells[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			signals = strings.TrimSpace(cells[5])
+		}
+	}
+	if start.IsZero() || start.Before(onset) || !strings.HasPrefix(signals, "gearbox\\_bearing1\\_temperature ") {
+		t.Errorf("WT01: event start %v (fault from %v):\n%s", start, onset, wt01)
+	}
+	for _, want := range []string{"| gearbox\\_bearing1\\_temperature |", "No temperature event."} {
+		if !strings.Contains(wt02, want) {
+			t.Errorf("WT02 lacks %q:\n%s", want, wt02)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(page, []byte(`<figure class="powercurve"`)); n != 2 {
+		t.Errorf("report.html: %d power curve figures, want 2", n)
+	}
 }

@@ -145,7 +145,7 @@ func TestSCADAErrors(t *testing.T) {
 		{[]string{"scada", "ingest", bad, "-o", out}, 1, "bad.csv: no built-in mapping fits"},
 		{[]string{"scada", "ingest", bad, "-o", out, "--elevation", "20000"}, 2, "--elevation"},
 		{[]string{"scada", "ingest", bad, "-o", out, "--mapping", filepath.Join(dir, "none.yaml")}, 1, "none.yaml"},
-		{[]string{"scada", "powercurve", bad, "--out", "x.svg"}, 2, ".csv"},
+		{[]string{"scada", "powercurve", bad, "--out", "x.gif"}, 2, "want a .csv, .svg, .png or .pdf file"},
 		{[]string{"scada", "powercurve", bad}, 1, "bad.csv"},
 		{[]string{"scada", "powercurve", out}, 1, "s.parquet"},
 	} {

@@ -102,6 +102,9 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		},
 	}
 	rep.Failed = failures
+	if rep.SCADA, err = scanSCADASection(cmd.Context(), set, power); err != nil {
+		return nil, err
+	}
 	sum := &deriveSummary{}
 	progress, clearProgress := progressLine(cmd.ErrOrStderr(), "scoring", "turbines")
 	defer clearProgress()

@@ -78,7 +78,11 @@ type TurbineResult struct {
 	Models  []*Model
 	// Residuals[i] are Models[i]'s residuals over the turbine's rows.
 	Residuals [][]float64
-	Events    []Event
+	// Smoothed[i] are Residuals[i] smoothed over normal operation as the
+	// criticality counter compares them with Models[i].Threshold (NaN
+	// where a row is not in normal operation).
+	Smoothed [][]float64
+	Events   []Event
 }
 
 // Score computes the residuals of every model on t and the events of every
@@ -113,6 +117,9 @@ func (s *ModelSet) score(t *scada.Table, flags []powercurve.RowResult, caches ma
 		}
 		if len(tr.Models) > 0 {
 			tr.Events = Events(t, tb, tr.Models, tr.Residuals, flags[lo:lo+n], s.Options)
+			if pi := t.Col(scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}); pi >= 0 {
+				tr.Smoothed = smoothedResiduals(t.Turbine(tb), tr.Residuals, flags[lo:lo+n], pi, o)
+			}
 			out = append(out, tr)
 		}
 		lo += n

@@ -483,21 +483,7 @@ func Events(t *scada.Table, turbine string, models []*Model, residuals [][]float
 			ok[k] = ok[k] && math.Abs(power[k]-p1h[k]) <= models[0].SteadyKW
 		}
 	}
-	// Smooth each model's residuals over the normal rows (producing, no
-	// flag), as Fit did for its threshold.
-	norm := normal(rows, flags, pi)
-	smoothed := make([][]float64, len(residuals))
-	for i, r := range residuals {
-		x := make([]float64, len(r))
-		for k, v := range r {
-			x[k] = math.NaN()
-			if norm[k] {
-				x[k] = v
-			}
-		}
-		smoothed[i] = smoothResiduals(x, rows, o.SmoothH)
-	}
-	residuals = smoothed
+	residuals = smoothedResiduals(rows, residuals, flags, pi, o)
 	var out []Event
 	c, start, opened, peak := 0, -1, -1, 0
 	closeAt := func(end int) {
@@ -544,6 +530,25 @@ func Events(t *scada.Table, turbine string, models []*Model, residuals [][]float
 		closeAt(len(rows) - 1)
 	}
 	return out
+}
+
+// smoothedResiduals smooths each model's residuals over the normal rows
+// (producing, no flag), as Fit did for its threshold: NaN on the other
+// rows.
+func smoothedResiduals(rows []scada.Row, residuals [][]float64, flags []powercurve.RowResult, pi int, o Options) [][]float64 {
+	norm := normal(rows, flags, pi)
+	smoothed := make([][]float64, len(residuals))
+	for i, r := range residuals {
+		x := make([]float64, len(r))
+		for k, v := range r {
+			x[k] = math.NaN()
+			if norm[k] {
+				x[k] = v
+			}
+		}
+		smoothed[i] = smoothResiduals(x, rows, o.SmoothH)
+	}
+	return smoothed
 }
 
 func describe(rows []scada.Row, models []*Model, residuals [][]float64, ok []bool, turbine string, start, end, opened, peak int) Event {

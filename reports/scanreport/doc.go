@@ -6,11 +6,15 @@
 // key.
 //
 // The scan fills a Report: the header (title, time, folders, counts,
-// failed files), the fleet table (one Component per turbine × sensor) and
+// failed files), the fleet table (one Component per turbine × sensor),
 // the alarms with their evidence (indicators, spectral lines, trends,
-// spectrum and envelope spectrum). The package only formats; it must not
-// compute features, scores or alarm states, and it draws what it is given
-// (thinning long series for the figures, never changing a value).
+// spectrum and envelope spectrum) and, when the scan had SCADA, the SCADA
+// section (per turbine the power curve, the temperature residual trends
+// with their thresholds, the events; scada.go). WritePowerCurvePlot
+// draws power curves as a figure file for `windpm scada powercurve`. The
+// package only formats; it must not compute features, scores or alarm
+// states, and it draws what it is given (thinning long series for the
+// figures, never changing a value).
 //
 // Every file is written atomically (reports/atomicfile) and is a pure
 // function of the Report: the same Report gives byte-identical files. In

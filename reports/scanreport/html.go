@@ -16,6 +16,9 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
+//go:embed scada.html.tmpl
+var scadaHTMLSource string
+
 // htmlTemplate is parsed once; html/template escapes every string from
 // the Report by the context it lands in (text, attribute, URL).
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
@@ -32,7 +35,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"nonempty":  orDash,
 	"subtract":  func(a, b float64) float64 { return a - b },
 	"breakable": breakable,
-}).Parse(htmlSource))
+	"signals":   eventSignals,
+}).Parse(htmlSource + scadaHTMLSource))
 
 // WriteHTML writes r as one self-contained HTML page to path, atomically:
 // no script, no external file (the figures are inline SVG drawn with
@@ -57,6 +61,7 @@ type htmlView struct {
 	Worst      string
 	OpenAlarms int
 	Alarms     []alarmView
+	SCADAView  *scadaView
 	opened     map[string]time.Time
 }
 
@@ -110,6 +115,7 @@ func newHTMLView(r *Report) *htmlView {
 		}
 		v.Alarms = append(v.Alarms, av)
 	}
+	v.SCADAView = newSCADAView(r.SCADA)
 	return v
 }
 

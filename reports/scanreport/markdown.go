@@ -142,6 +142,7 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 		}
 	}
 
+	writeSCADAMarkdown(p, r.SCADA)
 	if len(r.Settings) > 0 {
 		p("## Settings\n\n| Setting | Value |\n|---|---|\n")
 		for _, s := range r.Settings {

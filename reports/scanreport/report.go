@@ -28,6 +28,9 @@ type Report struct {
 	// Notes are free text lines ("no SCADA given: operating classes from
 	// rpm").
 	Notes []string
+	// SCADA is the SCADA section (power curves, temperature residuals,
+	// events); nil when the scan was given no SCADA.
+	SCADA *SCADA
 }
 
 // Setting is one named scan setting shown in the Settings box.
@@ -220,6 +223,9 @@ func (r *Report) check() error {
 				}
 			}
 		}
+	}
+	if err := checkSCADA(r.SCADA); err != nil {
+		return err
 	}
 	for _, c := range r.Components {
 		if _, ok := SeverityRank(c.Severity); !ok {
