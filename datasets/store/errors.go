@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strings"
@@ -52,8 +53,12 @@ func (e *Error) Error() string {
 		b.WriteString(e.what)
 	case e.Kind != nil:
 		b.WriteString(e.Kind.Error())
+	case errors.Is(e.Err, context.Canceled):
+		b.WriteString("cancelled")
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		b.WriteString("timed out")
 	}
-	if d := detail(e.Err); d != "" && e.Kind != ErrNotFound && e.Kind != ErrNoBucket {
+	if d := detail(e.Err); d != "" && e.Kind != ErrNotFound && e.Kind != ErrNoBucket && !e.stopped() {
 		if e.Kind != nil || e.what != "" {
 			b.WriteString(" (" + d + ")")
 		} else {
@@ -61,6 +66,12 @@ func (e *Error) Error() string {
 		}
 	}
 	return b.String()
+}
+
+// stopped reports whether the operation was cancelled or timed out, which
+// the message says without the driver's account of it.
+func (e *Error) stopped() bool {
+	return e.Kind == nil && (errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded))
 }
 
 // Unwrap returns the kind and the cause.
@@ -95,6 +106,7 @@ func newError(name string, err error) error {
 	}
 	e := &Error{URL: name, Err: err}
 	switch gcerrors.Code(err) {
+	case gcerrors.Canceled, gcerrors.DeadlineExceeded:
 	case gcerrors.NotFound:
 		e.Kind = ErrNotFound
 		if code := apiCode(err); code == "NoSuchBucket" || code == "ContainerNotFound" ||
@@ -104,6 +116,10 @@ func newError(name string, err error) error {
 	case gcerrors.PermissionDenied:
 		e.Kind = ErrAccessDenied
 	case gcerrors.Unknown, gcerrors.Internal:
+		if deniedCodes[apiCode(err)] {
+			e.Kind = ErrAccessDenied
+			break
+		}
 		// fileblob and local files report operating system errors.
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -123,6 +139,22 @@ func (s *Store) bucketError(err error) error {
 		se.Kind = ErrNoBucket
 	}
 	return e
+}
+
+// deniedCodes are the services' error codes for refused credentials that
+// gocloud does not classify as PermissionDenied (S3 error codes:
+// docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html; Azure:
+// learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes).
+var deniedCodes = map[string]bool{
+	"SignatureDoesNotMatch":           true,
+	"InvalidAccessKeyId":              true,
+	"InvalidToken":                    true,
+	"ExpiredToken":                    true,
+	"TokenRefreshRequired":            true,
+	"AuthenticationFailed":            true,
+	"AuthorizationFailure":            true,
+	"AuthorizationPermissionMismatch": true,
+	"InsufficientAccountPermissions":  true,
 }
 
 // apiCode returns the service's error code (S3's "NoSuchKey",

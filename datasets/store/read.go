@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gocloud.dev/blob"
 )
 
@@ -34,7 +35,7 @@ func (s *Store) Open(ctx context.Context, key string) (*Reader, error) {
 		}
 		return &Reader{name: name, r: f, size: st.Size(), modTime: st.ModTime()}, nil
 	}
-	r, err := s.bucket.NewReader(ctx, key, nil)
+	r, err := s.bucket.NewReader(ctx, key, readerOptions)
 	if err != nil {
 		return nil, newError(name, err)
 	}
@@ -125,7 +126,7 @@ func (s *Store) OpenRange(ctx context.Context, key string, off, n int64) (io.Rea
 			io.Closer
 		}{io.NewSectionReader(f, off, max(n, 0)), f}, nil
 	}
-	r, err := s.bucket.NewRangeReader(ctx, key, off, n, nil)
+	r, err := s.bucket.NewRangeReader(ctx, key, off, n, readerOptions)
 	if err != nil {
 		return nil, newError(name, err)
 	}
@@ -240,7 +241,7 @@ func (r *ReaderAt) fromBlock(p []byte, off, start int64) (int, error) {
 
 // fetch reads p from off with one ranged GET.
 func (r *ReaderAt) fetch(p []byte, off int64) (int, error) {
-	rr, err := r.bucket.NewRangeReader(r.ctx, r.key, off, int64(len(p)), nil)
+	rr, err := r.bucket.NewRangeReader(r.ctx, r.key, off, int64(len(p)), readerOptions)
 	if err != nil {
 		return 0, newError(r.name, err)
 	}
@@ -263,3 +264,15 @@ func (r *ReaderAt) Close() error {
 	}
 	return nil
 }
+
+// readerOptions silence the S3 SDK's warning, printed to stderr on every
+// read of a multipart object, that its composite checksum was not
+// validated (the SDK cannot validate those; the transfer itself is still
+// checked by TCP and TLS).
+var readerOptions = &blob.ReaderOptions{BeforeRead: func(as func(any) bool) error {
+	var opts *[]func(*s3.Options)
+	if as(&opts) {
+		*opts = append(*opts, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
+	}
+	return nil
+}}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gocloud.dev/blob"
 	// The drivers windpm understands; each registers its URL scheme with
 	// blob.DefaultURLMux.
@@ -117,8 +118,8 @@ func openDir(path string) (*Store, error) {
 	return &Store{loc: strings.TrimRight(path, "/"), dir: dir}, nil
 }
 
-// String returns the location as given (without credentials in a URL's
-// user part, if any, and without a trailing '/').
+// String returns the location as messages name it: as given, without a
+// trailing '/', and for a URL without its query and any password.
 func (s *Store) String() string { return s.loc }
 
 // IsLocal reports whether the Store is a local folder (a plain path).
@@ -132,10 +133,6 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) URL(key string) string {
 	if s.bucket == nil {
 		return filepath.Join(s.loc, filepath.FromSlash(key))
-	}
-	if i := strings.IndexByte(s.loc, '?'); i >= 0 {
-		// Keep the query (endpoint, region) out of the middle of the name.
-		return s.loc[:i] + "/" + key
 	}
 	return s.loc + "/" + key
 }
@@ -170,19 +167,26 @@ func (s *Store) checkKey(key string) error {
 	return nil
 }
 
+// isS3 reports whether the Store is an s3blob bucket.
+func (s *Store) isS3() bool {
+	var c *s3.Client
+	return s.bucket != nil && s.bucket.As(&c)
+}
+
 // localPath is the file of key in a local Store.
 func (s *Store) localPath(key string) string {
 	return filepath.Join(s.dir, filepath.FromSlash(key))
 }
 
-// displayURL is u without a password in its user part.
+// displayURL is u as messages name it: without its query (endpoint,
+// region and other driver parameters) and without a password.
 func displayURL(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.ForceQuery = "", false
 	if u.User != nil {
-		c := *u
 		c.User = url.User(u.User.Username())
-		return c.String()
 	}
-	return u.String()
+	return c.String()
 }
 
 func unwrapURLError(err error) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -112,7 +113,7 @@ func TestOpenErrors(t *testing.T) {
 		{fileURL(missing), fileURL(missing) + ": no such folder", true},
 		{"ftp://host/x", `ftp://host/x: unknown storage scheme "ftp" (known: s3, gs, azblob, file, or a local path)`, false},
 		{"s3:///prefix", "s3:///prefix: no bucket in the URL (want s3://bucket/prefix)", false},
-		{"s3://b/p?bogus=1", `s3://b/p?bogus=1: open bucket s3://b?bogus=1: unknown query parameter "bogus"`, false},
+		{"s3://b/p?bogus=1", `s3://b/p: open bucket s3://b?bogus=1: unknown query parameter "bogus"`, false},
 		{"s3://%zz", `s3://%zz: not a valid URL: invalid URL escape "%zz"`, false},
 	} {
 		s, err := Open(ctx, c.loc)
@@ -148,5 +149,25 @@ func TestOpenErrors(t *testing.T) {
 		if !errors.Is(err, fs.ErrPermission) || err.Error() != s.URL("locked/x")+": access denied (permission denied)" {
 			t.Errorf("Open(locked/x) = %v", err)
 		}
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{context.Canceled, "x: cancelled"},
+		{fmt.Errorf("op: %w", context.DeadlineExceeded), "x: timed out"},
+		{fs.ErrNotExist, "x: not found"},
+		{&fs.PathError{Op: "open", Path: "/tmp/.x.tmp-1", Err: fs.ErrPermission}, "x: access denied (permission denied)"},
+		{errors.New("line one\nline two"), "x: line one line two"},
+	} {
+		if got := newError("x", c.err).Error(); got != c.want {
+			t.Errorf("newError(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+	if newError("x", nil) != nil {
+		t.Error("newError(nil) != nil")
 	}
 }

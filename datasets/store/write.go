@@ -24,13 +24,15 @@ import (
 //     renames into place. A killed process leaves the temporary file
 //     (List skips it; reports/scanstate removes its own).
 //   - S3: bytes are buffered and sent as one PUT on Commit, or, past the
-//     part size (8 MiB), as a multipart upload completed by Commit. Abort
-//     cancels the upload (and the SDK aborts the multipart upload); a
-//     killed process leaves an incomplete multipart upload, invisible to
-//     GET and LIST but stored until the bucket's
+//     part size (8 MiB), as a multipart upload (up to 5 parts of 8 MiB in
+//     memory) completed by Commit. Abort ends the upload with an error
+//     and the SDK aborts the multipart upload, deleting its parts. A
+//     killed process, or a cancelled ctx, leaves an incomplete multipart
+//     upload: invisible to GET and LIST, but stored until the bucket's
 //     AbortIncompleteMultipartUpload lifecycle rule removes it.
-//   - GCS: a resumable upload finalised by Commit; an unfinished one is
-//     invisible and expires after a week.
+//   - GCS: one request on Commit or, past the chunk size (16 MiB), a
+//     resumable upload finalised by Commit; an unfinished one is
+//     invisible and its session expires after a week.
 //   - Azure: blocks staged and committed by the block list on Commit;
 //     uncommitted blocks are invisible and discarded after a week.
 //   - fileblob (file://): a temporary file in os.TempDir (or, with
@@ -43,13 +45,21 @@ type Writer struct {
 	local  *atomicfile.File
 	bw     *blob.Writer
 	cancel context.CancelFunc
-	err    error // the first write error: Commit then aborts
-	done   bool
+	// S3: bytes go through a pipe to Bucket.Upload, which sets
+	// uploadErr and closes uploaded when it returns.
+	pw        *io.PipeWriter
+	uploaded  chan struct{}
+	uploadErr error
+	err       error // the first write error: Commit then aborts
+	done      bool
 }
+
+// errAborted ends an S3 upload's input on Abort.
+var errAborted = errors.New("write aborted")
 
 // Create starts writing the object key (created or replaced on Commit).
 // Local folders it needs are made. On a bucket ctx bounds the whole
-// upload: cancelling it aborts the write.
+// upload: cancelling it makes Commit fail (use Abort to give up a write).
 func (s *Store) Create(ctx context.Context, key string) (*Writer, error) {
 	if err := s.checkKey(key); err != nil {
 		return nil, err
@@ -68,6 +78,24 @@ func (s *Store) Create(ctx context.Context, key string) (*Writer, error) {
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	opts := &blob.WriterOptions{ContentType: mime.TypeByExtension(path.Ext(key))}
+	if s.isS3() {
+		// The S3 SDK's transfer manager aborts a multipart upload whose
+		// input fails, but not one whose context is cancelled (its abort
+		// request would carry the cancelled context, and the parts would
+		// stay). So Abort fails the input of Bucket.Upload instead.
+		if opts.ContentType == "" {
+			opts.ContentType = "application/octet-stream"
+		}
+		pr, pw := io.Pipe()
+		w := &Writer{name: name, cancel: cancel, pw: pw, uploaded: make(chan struct{})}
+		go func() {
+			w.uploadErr = s.bucket.Upload(wctx, key, pr, opts)
+			// Unblock a Write waiting on a failed upload.
+			pr.CloseWithError(cmpOr(w.uploadErr, errAborted))
+			close(w.uploaded)
+		}()
+		return w, nil
+	}
 	bw, err := s.bucket.NewWriter(wctx, key, opts)
 	if err != nil {
 		cancel()
@@ -87,12 +115,20 @@ func (w *Writer) Write(p []byte) (int, error) {
 	}
 	var n int
 	var err error
-	if w.local != nil {
+	switch {
+	case w.local != nil:
 		n, err = w.local.Write(p)
 		if err != nil {
 			err = newError(w.name, atomicfile.UnwrapPathError(errors.Unwrap(err)))
 		}
-	} else {
+	case w.pw != nil:
+		n, err = w.pw.Write(p)
+		if err != nil {
+			// The upload failed: its error says why.
+			<-w.uploaded
+			err = newError(w.name, cmpOr(w.uploadErr, err))
+		}
+	default:
 		n, err = w.bw.Write(p)
 		if err != nil {
 			err = newError(w.name, err)
@@ -123,6 +159,11 @@ func (w *Writer) Commit() error {
 		return nil
 	}
 	defer w.cancel()
+	if w.pw != nil {
+		w.pw.Close()
+		<-w.uploaded
+		return newError(w.name, w.uploadErr)
+	}
 	if err := w.bw.Close(); err != nil {
 		return newError(w.name, err)
 	}
@@ -138,6 +179,12 @@ func (w *Writer) Abort() {
 	w.done = true
 	if w.local != nil {
 		w.local.Abort()
+		return
+	}
+	if w.pw != nil {
+		w.pw.CloseWithError(errAborted)
+		<-w.uploaded // the SDK has aborted the multipart upload, if any
+		w.cancel()
 		return
 	}
 	// A blob.Writer whose context is done aborts on Close: no request
@@ -162,4 +209,14 @@ func (s *Store) WriteFile(ctx context.Context, key string, write func(w io.Write
 		return fmt.Errorf("%s: %w", w.name, err)
 	}
 	return w.Commit()
+}
+
+// cmpOr returns the first non-nil error.
+func cmpOr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
