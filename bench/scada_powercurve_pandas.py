@@ -3,13 +3,19 @@
 IEC 61400-12-1 power curves (models/powercurve), OpenOA style, for checking
 and timing `windpm scada powercurve` / `windpm scada ingest`.
 
-usage: bench/scada_powercurve_pandas.py [--elevation M] [--out curve.csv] [--flags flags.csv] FILES|DIRS...
+usage: bench/scada_powercurve_pandas.py [--elevation M] [--out curve.csv] [--flags flags.csv]
+                                       [--density density.csv] FILES|DIRS...
 
 Reads La Haute Borne exports (the EXACT re-export: ',' with Min_since_last,
 values rounded to 2 decimals; or the original ';' export), and writes per
 turbine the curve bins (turbine, bin_m_s, wind_speed_norm_m_s, power_kw,
-power_std_kw, count) like `windpm scada powercurve`, and with --flags the
-flag counts per turbine. Timing of each stage goes to stderr.
+power_std_kw, count) like `windpm scada powercurve`, with --flags the
+flag counts per turbine, and with --density the cold-versus-warm power at
+equal wind before and after density normalisation (the statistic of
+models/powercurve TestDensityNormalisation2017: clean rows, 5-10 m/s,
+cold < 8 degC, warm > 16 degC, 0.5 m/s bins with >= 5 rows of each, the
+relative gap weighted by the smaller count), per bin and per turbine.
+Timing of each stage goes to stderr.
 
 Debian packages only (python3-pandas, python3-numpy); no pip.
 """
@@ -128,28 +134,57 @@ def curve(vn, p, clean):
     return c[['bin_m_s', 'wind_speed_norm_m_s', 'power_kw', 'power_std_kw', 'count']]
 
 
+def density(tb, g, vn, clean):
+    """Per 0.5 m/s bin (and 'all'), cold and warm mean power at equal
+    measured wind (ws) and at equal normalised wind (vn)."""
+    rho = vn.pow(3) / g['Ws_avg'].pow(3) * RHO0
+    out = []
+    for basis, w in (('ws', g['Ws_avg']), ('vn', vn)):
+        ot = g['Ot_avg']
+        sel = clean & (w >= 5) & (w < 10) & ot.notna() & ((ot < 8) | (ot > 16))
+        d = pd.DataFrame({'b': np.floor(w / 0.5 + 0.5), 'cold': ot < 8, 'p': g['P_avg'], 'rho': rho})[sel]
+        m = d.groupby(['b', 'cold']).p.agg(['mean', 'size']).unstack('cold')
+        m = m[(m[('size', True)] >= 5) & (m[('size', False)] >= 5)]
+        cold, warm = m[('mean', True)], m[('mean', False)]
+        nc, nw = m[('size', True)], m[('size', False)]
+        wt = np.minimum(nc, nw)
+        gap = ((cold - warm) / warm * wt).sum() / wt.sum()
+        for b in m.index:
+            out.append(dict(turbine=tb, basis=basis, bin_m_s=b * 0.5, cold_kw=cold[b], warm_kw=warm[b],
+                            cold_n=int(nc[b]), warm_n=int(nw[b]), gap=(cold[b] - warm[b]) / warm[b]))
+        rc = d.loc[d.cold, 'rho'].mean() / d.loc[~d.cold, 'rho'].mean() - 1 if basis == 'ws' else np.nan
+        out.append(dict(turbine=tb, basis=basis, bin_m_s='all', cold_kw=np.nan, warm_kw=np.nan,
+                        cold_n=int(nc.sum()), warm_n=int(nw.sum()), gap=gap, density_ratio=rc))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--elevation', type=float, default=0)
     ap.add_argument('--out')
     ap.add_argument('--flags')
+    ap.add_argument('--density')
     ap.add_argument('inputs', nargs='+')
     a = ap.parse_args()
     t0 = time.perf_counter()
     d = read(a.inputs)
     t1 = time.perf_counter()
-    curves, counts = [], []
+    curves, counts, dens = [], [], []
     for tb, g in d.groupby('Wind_turbine_name', sort=True):
         vn, clean, n = flags(g, a.elevation)
         c = curve(vn, g['P_avg'], clean)
         c.insert(0, 'turbine', tb)
         curves.append(c)
         counts.append(dict(turbine=tb, rows=len(g), **n))
+        if a.density:
+            dens += density(tb, g, vn, clean)
     t2 = time.perf_counter()
     out = pd.concat(curves)
     out.to_csv(a.out or sys.stdout, index=False, float_format='%.17g')
     if a.flags:
         pd.DataFrame(counts).to_csv(a.flags, index=False)
+    if a.density:
+        pd.DataFrame(dens).to_csv(a.density, index=False, float_format='%.17g')
     print(f'read {t1 - t0:.3f} s, flags and curves {t2 - t1:.3f} s, total {t2 - t0:.3f} s, {len(d)} rows',
           file=sys.stderr)
 

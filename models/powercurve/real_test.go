@@ -2,8 +2,11 @@ package powercurve
 
 import (
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"sync"
 	"testing"
@@ -158,14 +161,18 @@ func readCSV(t *testing.T, path string) []map[string]string {
 // TestDensityNormalisation2017: at equal measured wind in partial load
 // (5–10 m/s, where power ∝ ρV³), clean rows in cold air (ambient < 8 °C)
 // make more power than in warm air (> 16 °C). The gap is the
-// count-weighted mean over 0.5 m/s bins of (P_cold − P_warm) / P_warm.
+// count-weighted mean over 0.5 m/s bins (each with at least 5 cold and 5
+// warm rows) of (P_cold − P_warm) / P_warm, weighted by the smaller count.
 // Normalising the wind must take off about the density ratio of the two
 // groups (ρ_cold/ρ_warm − 1, 5.2 % here), times k/3 where P ∝ V^k locally
 // (k ≈ 4–5 on this part of the MM82 curve, as Cp still rises): between
-// half and twice the ratio. What
-// is left (3–10 %) is not density: the cold rows are October–November,
-// the warm ones August–September, with other shear, turbulence and
-// stability.
+// half and twice the ratio. What is left (3–10 %) is not density: the
+// cold rows are October–November, the warm ones August–September, with
+// other shear, turbulence and stability. Every bin's cold and warm means
+// and counts, on both wind bases, equal those of the independent pandas
+// implementation (bench/scada_powercurve_pandas.py --density, its own
+// flags; testdata/exact2017_density_pandas.csv) to 1e-9; docs/evaluation.md
+// shows them.
 func TestDensityNormalisation2017(t *testing.T) {
 	tab := exact2017(t)
 	res, err := Analyse(tab, Options{})
@@ -175,15 +182,17 @@ func TestDensityNormalisation2017(t *testing.T) {
 	ws := tab.Col(scada.Column{Signal: scada.WindSpeed, Stat: scada.Avg})
 	pw := tab.Col(scada.Column{Signal: scada.ActivePower, Stat: scada.Avg})
 	ot := tab.Col(scada.Column{Signal: scada.AmbientTemperature, Stat: scada.Avg})
-	type acc struct {
-		n [2]int
-		p [2]float64
+	type bin struct {
+		k          int
+		n          [2]int
+		p          [2]float64
+		cold, warm float64
 	}
 	var rho [2]float64
 	var rhoN [2]int
-	gap := func(turbine string, wind func(i int) float64) (float64, int, int) {
+	gap := func(turbine string, wind func(i int) float64) (float64, []*bin) {
 		rho, rhoN = [2]float64{}, [2]int{}
-		bins := map[int]*acc{}
+		bins := map[int]*bin{}
 		for i, r := range tab.Rows {
 			if r.Turbine != turbine || res.Rows[i].Flags != 0 {
 				continue
@@ -195,7 +204,7 @@ func TestDensityNormalisation2017(t *testing.T) {
 			k := int(math.Floor(v/0.5 + 0.5))
 			a := bins[k]
 			if a == nil {
-				a = &acc{}
+				a = &bin{k: k}
 				bins[k] = a
 			}
 			c := 0
@@ -207,29 +216,63 @@ func TestDensityNormalisation2017(t *testing.T) {
 			rho[c] += res.Rows[i].DensityKgM3
 			rhoN[c]++
 		}
+		var kept []*bin
 		var sum, w float64
-		var nc, nw int
 		for _, a := range bins {
 			if a.n[0] < 5 || a.n[1] < 5 {
 				continue
 			}
-			cold, warm := a.p[0]/float64(a.n[0]), a.p[1]/float64(a.n[1])
+			a.cold, a.warm = a.p[0]/float64(a.n[0]), a.p[1]/float64(a.n[1])
 			n := float64(min(a.n[0], a.n[1]))
-			sum += n * (cold - warm) / warm
+			sum += n * (a.cold - a.warm) / a.warm
 			w += n
-			nc += a.n[0]
-			nw += a.n[1]
+			kept = append(kept, a)
 		}
-		return sum / w, nc, nw
+		sort.Slice(kept, func(i, j int) bool { return kept[i].k < kept[j].k })
+		return sum / w, kept
+	}
+	ref := map[string]map[string]string{}
+	for _, r := range readCSV(t, filepath.Join("testdata", "exact2017_density_pandas.csv")) {
+		ref[r["turbine"]+" "+r["basis"]+" "+r["bin_m_s"]] = r
+	}
+	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(b), 1) }
+	compared := 0
+	check := func(turbine, basis string, g float64, bins []*bin) {
+		all := ref[turbine+" "+basis+" all"]
+		if all == nil || !close(g, num(all["gap"])) {
+			t.Errorf("%s %s: gap %.12g, pandas %v", turbine, basis, g, all)
+		}
+		for _, b := range bins {
+			key := fmt.Sprintf("%s %s %.1f", turbine, basis, float64(b.k)/2)
+			p := ref[key]
+			if p == nil || !close(b.cold, num(p["cold_kw"])) || !close(b.warm, num(p["warm_kw"])) ||
+				p["cold_n"] != strconv.Itoa(b.n[0]) || p["warm_n"] != strconv.Itoa(b.n[1]) {
+				t.Errorf("%s: cold %.6f kW (%d), warm %.6f kW (%d); pandas %v", key, b.cold, b.n[0], b.warm, b.n[1], p)
+			}
+			compared++
+			if b.k >= 12 && b.k <= 18 && b.k%2 == 0 {
+				t.Logf("  %s m/s: cold %.0f kW (%d rows), warm %.0f kW (%d rows), %+.1f %%", key, b.cold, b.n[0], b.warm, b.n[1], 100*(b.cold-b.warm)/b.warm)
+			}
+		}
 	}
 	t.Logf("turbine: cold-vs-warm power gap at equal measured wind -> at equal normalised wind (5-10 m/s, clean rows, cold < 8 °C, warm > 16 °C)")
 	for _, tb := range tab.Turbines() {
-		before, nc, nw := gap(tb, func(i int) float64 { return tab.Rows[i].Values[ws] })
+		before, bb := gap(tb, func(i int) float64 { return tab.Rows[i].Values[ws] })
 		ratio := rho[0]/float64(rhoN[0])/(rho[1]/float64(rhoN[1])) - 1
-		after, _, _ := gap(tb, func(i int) float64 { return res.Rows[i].WindNormMS })
+		nc, nw := 0, 0
+		for _, b := range bb {
+			nc, nw = nc+b.n[0], nw+b.n[1]
+		}
+		check(tb, "ws", before, bb)
+		after, ba := gap(tb, func(i int) float64 { return res.Rows[i].WindNormMS })
+		check(tb, "vn", after, ba)
 		t.Logf("%s: %+.1f %% -> %+.1f %% (density ratio %+.1f %%; %d cold, %d warm rows)", tb, 100*before, 100*after, 100*ratio, nc, nw)
 		if drop := before - after; !(before > 0) || drop < 0.5*ratio || drop > 2*ratio {
 			t.Errorf("%s: gap %+.1f %% before, %+.1f %% after normalisation, density ratio %+.1f %%", tb, 100*before, 100*after, 100*ratio)
 		}
+	}
+	if compared+8 != len(ref) {
+		t.Errorf("compared %d bins with pandas, which has %d", compared, len(ref)-8)
 	}
 }
