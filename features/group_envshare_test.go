@@ -269,3 +269,44 @@ func TestShareColumnsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkShareGroups times the envelope-share and band-share groups on
+// 256,000 samples at 25.6 kHz (10 s; the impulse train of
+// TestEnvShareFindsDefectFamily at BPFO of a 6205 at 1800 rpm), as
+// BenchmarkBearingGroup does for the bearing group.
+func BenchmarkShareGroups(b *testing.B) {
+	const n, fs = 256000, 25600.0
+	br, _ := LookupBearing("6205")
+	x := impulseTrain(n, fs, br.Orders.Frequencies(1800).BPFO, 0, 0, 0.05, 3)
+	in := &Input{X: x, RateHz: fs, Kin: Kinematics{RPM: 1800, Bearing: &br.Orders}}
+	for _, g := range []struct {
+		name string
+		g    group
+	}{{"envshare", newEnvShareGroup()}, {"bandshare", newBandShareGroup()}} {
+		b.Run(g.name, func(b *testing.B) {
+			dst := make([]float64, len(g.g.columns()))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := g.g.compute(dst, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// After the first capture of a length the share groups allocate nothing.
+func TestShareGroupsDoNotAllocate(t *testing.T) {
+	br, _ := LookupBearing("6205")
+	x := impulseTrain(12000, 12000, br.Orders.Frequencies(1800).BPFI, 30, 0.5, 0.05, 5)
+	in := &Input{X: x, RateHz: 12000, Kin: Kinematics{RPM: 1800, Bearing: &br.Orders}}
+	for _, g := range shareGroups() {
+		dst := make([]float64, len(g.columns()))
+		if err := g.compute(dst, in); err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(5, func() { _ = g.compute(dst, in) }); a != 0 {
+			t.Errorf("%T: %v allocations per capture, want 0", g, a)
+		}
+	}
+}
