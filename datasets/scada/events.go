@@ -97,7 +97,7 @@ func ReadEvents(name string, data []byte) ([]Event, *EventLogReport, error) {
 	return in.events, &in.rep.EventLogs[0], nil
 }
 
-func (in *Ingester) addEvents(name, kind string, header []string, cr *csv.Reader, fr FileReport) error {
+func (in *Ingester) addEvents(name, kind string, header []string, cr recordReader, fr FileReport) error {
 	idx := make(map[string]int, len(header))
 	for i, h := range header {
 		if _, dup := idx[h]; !dup {
@@ -106,7 +106,8 @@ func (in *Ingester) addEvents(name, kind string, header []string, cr *csv.Reader
 	}
 	col := func(rec []string, c string) string {
 		if i, ok := idx[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
+			// A copy: rec's fields may be substrings of the whole file.
+			return strings.Clone(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}

@@ -1,9 +1,13 @@
 package scada
 
 import (
+	"encoding/csv"
+	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -118,6 +122,45 @@ func FuzzParseFloat(f *testing.F) {
 		b, errB := strconv.ParseFloat(s, 64)
 		if (errA == nil) != (errB == nil) || math.Float64bits(a) != math.Float64bits(b) && !(math.IsNaN(a) && math.IsNaN(b)) {
 			t.Fatalf("parseFloat(%q) = %v, %v; ParseFloat %v, %v", s, a, errA, b, errB)
+		}
+	})
+}
+
+// FuzzPlainReader: on text without quotes, plainReader gives the records
+// and line numbers encoding/csv gives (lazy quotes, any field count).
+func FuzzPlainReader(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a;b\r\n\r\n1;2\r\n3", "x\n\n\ny,\r", "\r\r\n,\n", "a\tb\rc\n", "", "\n\n", "a,b\r"} {
+		f.Add(s, uint8(0))
+		f.Add(s, uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, s string, which uint8) {
+		comma := []rune{',', ';', '\t', ' '}[which%4]
+		if strings.ContainsRune(s, '"') {
+			return
+		}
+		p := newRecordReader([]byte(s), comma)
+		if _, ok := p.(*plainReader); !ok {
+			t.Fatalf("no plain reader for %q", s)
+		}
+		cr := csv.NewReader(strings.NewReader(s))
+		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = comma, -1, true
+		for n := 0; ; n++ {
+			want, errW := cr.Read()
+			got, errG := p.Read()
+			if (errW == nil) != (errG == nil) {
+				t.Fatalf("record %d of %q: csv %q, %v; plain %q, %v", n, s, want, errW, got, errG)
+			}
+			if errW != nil {
+				if errW != io.EOF || errG != io.EOF {
+					t.Fatalf("record %d of %q: csv error %v, plain %v", n, s, errW, errG)
+				}
+				return
+			}
+			lw, _ := cr.FieldPos(0)
+			lg, _ := p.FieldPos(0)
+			if !slices.Equal(want, got) || lw != lg {
+				t.Fatalf("record %d of %q: csv %q at line %d, plain %q at line %d", n, s, want, lw, got, lg)
+			}
 		}
 	})
 }

@@ -2,7 +2,6 @@ package scada
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -413,11 +412,7 @@ func (in *Ingester) add(name string, data []byte) error {
 		comma = sniffDelimiter(text)
 	}
 	fr.Delimiter = string(comma)
-	cr := csv.NewReader(bytes.NewReader(text))
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
+	cr := newRecordReader(text, comma)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return fmt.Errorf("scada: %s: empty file", name)
@@ -439,9 +434,11 @@ func (in *Ingester) add(name string, data []byte) error {
 	return in.addSCADA(name, m, header, cr, fr)
 }
 
+// trimAll trims every string of s and clones it (it may be a substring
+// of a whole file, which the reports must not keep alive).
 func trimAll(s []string) []string {
 	for i := range s {
-		s[i] = strings.TrimSpace(s[i])
+		s[i] = strings.Clone(strings.TrimSpace(s[i]))
 	}
 	return s
 }
@@ -456,7 +453,7 @@ func abbreviate(h []string) string {
 // missingTokens are cell texts that mean "no value" in common exports.
 var missingTokens = map[string]bool{"na": true, "n/a": true, "#n/a": true, "null": true, "none": true, "-": true, "nan": true}
 
-func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.Reader, fr FileReport) error {
+func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr recordReader, fr FileReport) error {
 	idx := make(map[string]int, len(header))
 	for i, h := range header {
 		if _, dup := idx[h]; !dup {
@@ -540,6 +537,7 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 	}
 	type key struct{ turbine, wall string }
 	seenWall := map[key]bool{}
+	names := map[string]string{}
 	lastTime := map[string]time.Time{}
 	turbines := map[string]bool{}
 	r := &in.rep
@@ -563,7 +561,15 @@ func (in *Ingester) addSCADA(name string, m *Mapping, header []string, cr *csv.R
 		}
 		turbine := fileTurbine
 		if turbCol >= 0 {
-			turbine = strings.TrimSpace(rec[turbCol])
+			// One copy per name: rec's fields may be substrings of the
+			// whole file.
+			t := strings.TrimSpace(rec[turbCol])
+			if v, ok := names[t]; ok {
+				turbine = v
+			} else {
+				turbine = strings.Clone(t)
+				names[turbine] = turbine
+			}
 		}
 		if turbine == "" {
 			r.NoTurbine++
