@@ -71,6 +71,11 @@ func TestTrainCLI(t *testing.T) {
 	if !strings.Contains(stderr, "left out: dead") {
 		t.Errorf("stderr %q does not name the all-null column", stderr)
 	}
+	// The table has none of the level-free columns of the default: every
+	// column is used, and the note says so.
+	if !strings.Contains(stderr, "none of the level-free feature columns") {
+		t.Errorf("stderr %q does not say that every column is used", stderr)
+	}
 	if _, stderr, code := runCLI(t, "train", table, "--label", "fault", "--trees", "20", "--jobs", "2", "-o", two); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -111,6 +116,53 @@ func TestTrainCLI(t *testing.T) {
 		_, stderr, code := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("windpm %s: exit %d, stderr %q; want %d and %q", strings.Join(c.args, " "), code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// The default features of a windpm features table are its level-free
+// columns; --features all takes every column.
+func TestTrainDefaultFeatures(t *testing.T) {
+	dir := t.TempDir()
+	table := filepath.Join(dir, "t.parquet")
+	s := reports.FeatureSchema{
+		Features: []features.Column{{Name: "rms", Unit: features.SignalUnit}, {Name: "bpfo_db", Unit: "dB"}, {Name: "env_share_bpfo_wide", Unit: ""}},
+		Meta:     []datasets.MetaColumn{{Name: "fault", Kind: datasets.MetaString}},
+	}
+	w, err := reports.NewFeatureWriter(table, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 40 {
+		fault, centre := "inner_race", 0.0
+		if i%2 == 1 {
+			fault, centre = "outer_race", 20
+		}
+		r := reports.FeatureRow{Path: fmt.Sprintf("%d.mat", i), Channel: "DE", Unit: "g", SampleRateHz: 12000, Samples: 12000,
+			Meta:   []datasets.Field{{Name: "fault", Value: fault}},
+			Values: []float64{1 + rng.Float64(), centre + rng.NormFloat64(), rng.Float64()}}
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "× 2 features"},
+		{[]string{"--features", "all"}, "× 3 features"},
+	} {
+		args := append([]string{"train", table, "--label", "fault", "--trees", "5", "-o", filepath.Join(dir, "m.json")}, c.flags...)
+		stdout, stderr, code := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.flags, code, stderr)
+		}
+		if !strings.Contains(stdout, c.want) {
+			t.Errorf("%v: summary %q, want %q", c.flags, stdout, c.want)
 		}
 	}
 }
