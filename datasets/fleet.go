@@ -3,6 +3,7 @@ package datasets
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -329,4 +330,29 @@ func StampFromName(name string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time stamp %q in the file name is not a valid date and time", m[0])
 	}
 	return t, nil
+}
+
+// ShardOf returns the shard (1…n) a turbine belongs to when a fleet is
+// scanned in n shards: 1 + FNV-1a-64(turbine id, its UTF-8 bytes) mod n.
+// The assignment depends on the turbine id and n only, so every worker
+// computes it alone, and it never changes for a given n.
+func ShardOf(turbine string, n int) int {
+	h := fnv.New64a()
+	h.Write([]byte(turbine))
+	return 1 + int(h.Sum64()%uint64(n))
+}
+
+// ParseShard parses a shard "K/N" (1 ≤ K ≤ N).
+func ParseShard(s string) (k, n int, err error) {
+	a, b, ok := strings.Cut(s, "/")
+	if ok {
+		k, err = strconv.Atoi(a)
+		if err == nil {
+			n, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("shard %q: want K/N with 1 ≤ K ≤ N, e.g. 2/7", s)
+	}
+	return k, n, nil
 }

@@ -170,3 +170,38 @@ func TestStampFromName(t *testing.T) {
 		}
 	}
 }
+
+func TestShardOf(t *testing.T) {
+	// The documented formula, computed independently (Python: FNV-1a 64
+	// with offset 0xcbf29ce484222325 and prime 0x100000001b3): another
+	// tool that shards the same way agrees.
+	for id, want := range map[string]int{"WT01": 1, "WT02": 6, "WT03": 2} {
+		if got := ShardOf(id, 7); got != want {
+			t.Errorf("ShardOf(%q, 7) = %d, want %d", id, got, want)
+		}
+	}
+	counts := make([]int, 8)
+	for i := 0; i < 8000; i++ {
+		s := ShardOf(fmt.Sprintf("WT%04d", i), 7)
+		if s < 1 || s > 7 {
+			t.Fatalf("shard %d of 7", s)
+		}
+		counts[s]++
+	}
+	for s := 1; s <= 7; s++ {
+		if counts[s] < 1000 || counts[s] > 1300 {
+			t.Errorf("shard %d of 7 holds %d of 8000 turbines", s, counts[s])
+		}
+	}
+	if ShardOf("anything", 1) != 1 {
+		t.Error("one shard is not shard 1")
+	}
+	for _, bad := range []string{"", "3", "0/2", "3/2", "a/b", "1/0"} {
+		if _, _, err := ParseShard(bad); err == nil {
+			t.Errorf("shard %q accepted", bad)
+		}
+	}
+	if k, n, err := ParseShard("2/7"); err != nil || k != 2 || n != 7 {
+		t.Errorf("2/7: %d %d %v", k, n, err)
+	}
+}

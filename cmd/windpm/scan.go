@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,7 @@ type scanOptions struct {
 	referenceDays      int
 	classes            int
 	persistence        string
+	shard              string
 }
 
 func newScanCmd() *cobra.Command {
@@ -75,7 +77,8 @@ zone and a grade (ok, watch, warning, alarm); a component raises a
 severity when k of its last n captures reach it (--persistence).`,
 		Example: `  windpm scan --fleet fleet --out scan
   windpm scan --fleet fleet --out scan --fail-on alarm      # exit 4 when an alarm is open (cron)
-  windpm scan --fleet fleet --out scan --rebuild --reference-days 28`,
+  windpm scan --fleet fleet --out scan --rebuild --reference-days 28
+  windpm scan --fleet fleet --out scan --shard 2/7              # one of 7 workers; then: windpm report --from scan --out scan`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd, &o)
@@ -96,6 +99,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl.IntVar(&o.referenceDays, "reference-days", 21, "days from each sensor's first capture that form its healthy reference period")
 	fl.IntVar(&o.classes, "classes", 2, "operating classes per sensor: quantile bins of shaft speed over the reference period (1: none)")
 	fl.StringVar(&o.persistence, "persistence", "3/5", "K/N: a severity is raised when K of a component's last N captures reach it")
+	fl.StringVar(&o.shard, "shard", "", "K/N: scan only the turbines of shard K of N (1 + FNV-1a-64(turbine id) mod N); shards run at once on one OUT, then `windpm report --from OUT` merges them")
 	return cmd
 }
 
@@ -121,11 +125,45 @@ type scanSettings struct {
 	opts       datasets.Options
 	kin        *kinematicsSource
 	schema     reports.FeatureSchema
+	// shard is this run's shard (shardK of shardN; 0 of 0: the whole
+	// fleet).
+	shardK, shardN int
+}
+
+// shardName names the run's shard in the state and the outputs
+// ("shard=2-of-7"), "" for the whole fleet.
+func (s *scanSettings) shardName() string {
+	if s.shardN == 0 {
+		return ""
+	}
+	return fmt.Sprintf("shard=%d-of-%d", s.shardK, s.shardN)
+}
+
+// owns reports whether the run scans turbine id.
+func (s *scanSettings) owns(id string) bool {
+	return s.shardN == 0 || datasets.ShardOf(id, s.shardN) == s.shardK
+}
+
+// ownsKey is owns for a turbine partition name (turbine=<escaped id>).
+func (s *scanSettings) ownsKey(key string) bool {
+	v, ok := strings.CutPrefix(key, reports.PartitionTurbine+"=")
+	if !ok {
+		return false
+	}
+	id, err := reports.HiveUnescape(v)
+	return err == nil && s.owns(id)
 }
 
 func (o *scanOptions) settings() (*scanSettings, error) {
 	if o.fleet == "" || o.out == "" {
 		return nil, usageErrorf("scan: --fleet and --out are required")
+	}
+	var shardK, shardN int
+	if o.shard != "" {
+		var err error
+		if shardK, shardN, err = datasets.ParseShard(o.shard); err != nil {
+			return nil, usageErrorf("--shard: %v", err)
+		}
 	}
 	if o.jobs < 0 {
 		return nil, usageErrorf("--jobs must be >= 0, got %d", o.jobs)
@@ -142,7 +180,8 @@ func (o *scanOptions) settings() (*scanSettings, error) {
 	if o.classes < 1 || o.classes > 10 {
 		return nil, usageErrorf("--classes must be in [1, 10], got %d", o.classes)
 	}
-	s := &scanSettings{ReferenceDays: o.referenceDays, Classes: o.classes, Thresholds: models.DefaultThresholds()}
+	s := &scanSettings{ReferenceDays: o.referenceDays, Classes: o.classes, Thresholds: models.DefaultThresholds(),
+		shardK: shardK, shardN: shardN}
 	var k, n int
 	if _, err := fmt.Sscanf(o.persistence, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != o.persistence {
 		return nil, usageErrorf("--persistence %q: want K/N, e.g. 3/5", o.persistence)
@@ -251,7 +290,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if err := checkOutFolder(o.out); err != nil {
 		return err
 	}
-	lock, err := scanstate.Acquire(o.out)
+	lock, err := scanstate.Acquire(o.out, set.shardName())
 	if err != nil {
 		return err
 	}
@@ -259,7 +298,11 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if lock.Stale != nil {
 		fmt.Fprintf(stderr, "windpm: note: took over the lock of an earlier scan that did not finish (pid %d on %s)\n", lock.Stale.PID, lock.Stale.Host)
 	}
-	state, err := scanstate.Open(o.out, o.rebuild)
+	stateOpts := scanstate.Options{Rebuild: o.rebuild, Shard: set.shardName()}
+	if set.shardN > 0 {
+		stateOpts.Owns = set.ownsKey
+	}
+	state, err := scanstate.Open(o.out, stateOpts)
 	if err != nil {
 		return err
 	}
@@ -284,11 +327,12 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		return err
 	}
 	derivedFP := set.fingerprint()
-	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(o.out, "summary.json")) {
+	derived := filepath.Join(o.out, state.DerivedDir())
+	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(derived, "summary.json")) {
 		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, run.listed)
-		return scanExit(o.out, set, &b)
+		return scanExit(derived, set, &b)
 	}
-	sum, err := deriveOutputs(cmd, o, set, fleet, run.failures, run.work)
+	sum, err := deriveOutputs(cmd, o, set, fleet, derived, run.failures, run.work)
 	if err != nil {
 		return err
 	}
@@ -300,8 +344,11 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	for _, line := range sum.openLines {
 		fmt.Fprintf(stdout, "  %s\n", line)
 	}
-	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(o.out, "report.html"))
-	return scanExit(o.out, set, &b)
+	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(derived, "report.html"))
+	if set.shardN > 0 {
+		fmt.Fprintf(stdout, "Shard %d of %d done; when every shard is: windpm report --from %s --out %s\n", set.shardK, set.shardN, o.out, o.out)
+	}
+	return scanExit(derived, set, &b)
 }
 
 // fileExists reports whether path exists.
@@ -525,6 +572,9 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 
 	feed := func(send func(scanItem) bool) error {
 		for ti, name := range fleet.Turbines {
+			if !set.owns(name) {
+				continue
+			}
 			caps, err := fleet.Captures(name)
 			if err != nil {
 				return err

@@ -63,11 +63,20 @@ type deriveSummary struct {
 // feature codes as 2, 3, 4.
 var isoZoneNames = map[int]string{2: "A/B", 3: "C", 4: "D"}
 
-func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, failures []scanreport.Failure, newCaptures int) (*deriveSummary, error) {
+func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, dir string, failures []scanreport.Failure, newCaptures int) (*deriveSummary, error) {
 	featDir := filepath.Join(o.out, "features")
-	turbines, err := partitionValues(featDir, reports.PartitionTurbine)
+	all, err := partitionValues(featDir, reports.PartitionTurbine)
 	if err != nil {
 		return nil, err
+	}
+	var turbines []string
+	for _, t := range all {
+		if set.owns(t) {
+			turbines = append(turbines, t)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
 	}
 	inds := models.DefaultIndicators()
 	var power *scadaPower
@@ -76,7 +85,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 			return nil, err
 		}
 	}
-	scoresPath, alarmsPath := filepath.Join(o.out, "scores.parquet"), filepath.Join(o.out, "alarms.parquet")
+	scoresPath, alarmsPath := filepath.Join(dir, "scores.parquet"), filepath.Join(dir, "alarms.parquet")
 	meta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(mustJSON(set))}
 	sw, err := reports.NewRecordWriter(scoresPath, "scores", reports.ScanTablesVersion, reports.ScoresColumns(set.Indicators), meta)
 	if err != nil {
@@ -129,7 +138,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 			progress(ti+1, len(turbines))
 		}
 	}
-	sortReportAlarms(rep.Alarms)
+	scanreport.SortAlarms(rep.Alarms)
 	rep.Captures, rep.NewCaptures = sum.captures, newCaptures
 	if err := sw.Close(); err != nil {
 		return nil, err
@@ -137,13 +146,16 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 	if err := aw.Close(); err != nil {
 		return nil, err
 	}
-	if err := scanreport.WriteHTML(filepath.Join(o.out, "report.html"), rep); err != nil {
+	if err := scanreport.WriteData(filepath.Join(dir, scanreport.DataFile), rep); err != nil {
 		return nil, err
 	}
-	if err := scanreport.WriteMarkdown(filepath.Join(o.out, "report.md"), rep); err != nil {
+	if err := scanreport.WriteHTML(filepath.Join(dir, "report.html"), rep); err != nil {
 		return nil, err
 	}
-	if err := scanreport.WriteSummaryJSON(filepath.Join(o.out, "summary.json"), rep); err != nil {
+	if err := scanreport.WriteMarkdown(filepath.Join(dir, "report.md"), rep); err != nil {
+		return nil, err
+	}
+	if err := scanreport.WriteSummaryJSON(filepath.Join(dir, "summary.json"), rep); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -776,19 +788,6 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 			YLabel: "amplitude (" + cp.Unit + ")", MaxHz: maxHz, Markers: plainMarkers}
 	}
 	return lines, diagnosis, nil
-}
-
-// sortReportAlarms puts open alarms first, then closed ones, newest first.
-func sortReportAlarms(a []scanreport.Alarm) {
-	sort.SliceStable(a, func(i, j int) bool {
-		if a[i].Open() != a[j].Open() {
-			return a[i].Open()
-		}
-		if !a[i].Opened.Equal(a[j].Opened) {
-			return a[i].Opened.After(a[j].Opened)
-		}
-		return a[i].ID < a[j].ID
-	})
 }
 
 // worstOpenSeverity returns the highest severity of the open alarms in a

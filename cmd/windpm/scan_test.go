@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -246,7 +248,7 @@ func leftovers(t *testing.T, out string) {
 func TestScanLock(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "scan")
-	l, err := scanstate.Acquire(out)
+	l, err := scanstate.Acquire(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,5 +485,135 @@ func TestScanMultiChannel(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "scan", "--fleet", fleet, "--out", filepath.Join(dir, "b"), "--channel", "y"); code != 0 {
 		t.Errorf("--channel y: exit %d: %s", code, stderr)
+	}
+}
+
+// startScan starts `windpm scan ARGS` as a separate process.
+func startScan(t *testing.T, args ...string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"scan"}, args...)...)
+	cmd.Env = append(os.Environ(), "WINDPM_TEST_MAIN=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &stderr
+}
+
+// compareReports checks that two scans' reports hold the same fleet table
+// and alarms.
+func compareReports(t *testing.T, got, want string) {
+	t.Helper()
+	g, err := scanreport.ReadData(filepath.Join(got, scanreport.DataFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := scanreport.ReadData(filepath.Join(want, scanreport.DataFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g.Components, w.Components) {
+		t.Errorf("fleet table differs:\n%+v\nwant\n%+v", g.Components, w.Components)
+	}
+	// Compared encoded: the evidence holds NaN (gaps), which DeepEqual
+	// never finds equal.
+	var gb, wb bytes.Buffer
+	if err := gob.NewEncoder(&gb).Encode(g.Alarms); err != nil {
+		t.Fatal(err)
+	}
+	if err := gob.NewEncoder(&wb).Encode(w.Alarms); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gb.Bytes(), wb.Bytes()) || len(g.Alarms) == 0 {
+		t.Errorf("alarms differ: %d alarms, want %d", len(g.Alarms), len(w.Alarms))
+	}
+	if g.Captures != w.Captures {
+		t.Errorf("%d captures, want %d", g.Captures, w.Captures)
+	}
+}
+
+// TestScanShards: N shards run as separate processes at once into one
+// folder, then `windpm report`, give the tables and the report alarms of
+// one unsharded scan, for N = 1, 3 and 7; a shard killed with SIGKILL and
+// run again changes nothing of that.
+func TestScanShards(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans a fleet several times")
+	}
+	dir := t.TempDir()
+	smallFleet(t, dir, 24)
+	fleet := filepath.Join(dir, "fleet")
+	common := []string{"--fleet", fleet, "--reference-days", "8", "--chunk", "12", "--jobs", "1"}
+	want := filepath.Join(dir, "whole")
+	if _, stderr, code := runCLI(t, append([]string{"scan", "--out", want}, common...)...); code != 0 {
+		t.Fatalf("unsharded scan: exit %d: %s", code, stderr)
+	}
+	wantTables := readScan(t, want)
+	if len(wantTables.alarms) == 0 {
+		t.Fatal("the fleet raised no alarm: the comparison would not cover alarms")
+	}
+
+	for _, n := range []int{1, 3, 7} {
+		t.Run(fmt.Sprintf("N=%d", n), func(t *testing.T) {
+			out := filepath.Join(dir, fmt.Sprintf("sharded-%d", n))
+			var cmds []*exec.Cmd
+			var errs []*strings.Builder
+			for k := 1; k <= n; k++ {
+				cmd, stderr := startScan(t, append([]string{"--out", out, "--shard", fmt.Sprintf("%d/%d", k, n)}, common...)...)
+				cmds, errs = append(cmds, cmd), append(errs, stderr)
+			}
+			for k, cmd := range cmds {
+				if err := cmd.Wait(); err != nil {
+					t.Fatalf("shard %d/%d: %v: %s", k+1, n, err, errs[k])
+				}
+			}
+			// Not every shard is there before the report of them all.
+			if n > 1 {
+				if _, stderr, code := runCLI(t, "report", "--from", filepath.Join(dir, "whole"), "--from", out, "--out", filepath.Join(dir, "mixed")); code == 0 {
+					t.Errorf("a whole scan mixed with shards merged: %s", stderr)
+				}
+			}
+			if stdout, stderr, code := runCLI(t, "report", "--from", out, "--out", out); code != 0 {
+				t.Fatalf("report: exit %d: %s%s", code, stdout, stderr)
+			}
+			compareScans(t, readScan(t, out), wantTables)
+			compareReports(t, out, want)
+		})
+	}
+
+	// Shard 1 killed at random moments while shard 2 runs, then run
+	// again.
+	out := filepath.Join(dir, "killed")
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	for k := 1; k <= 3; k++ {
+		args := append([]string{"--out", out, "--shard", fmt.Sprintf("%d/3", k)}, common...)
+		if k == 1 {
+			other, stderr := startScan(t, append([]string{"--out", out, "--shard", "2/3"}, common...)...)
+			for kill := 0; kill < 3; kill++ {
+				cmd, _ := startScan(t, args...)
+				time.Sleep(time.Duration(100+r.IntN(1500)) * time.Millisecond)
+				cmd.Process.Signal(syscall.SIGKILL)
+				cmd.Wait()
+			}
+			if err := other.Wait(); err != nil {
+				t.Fatalf("shard 2/3 beside the killed shard: %v: %s", err, stderr)
+			}
+		}
+		if _, stderr, code := runCLI(t, append([]string{"scan"}, args...)...); code != 0 {
+			t.Fatalf("shard %d/3: exit %d: %s", k, code, stderr)
+		}
+	}
+	if _, stderr, code := runCLI(t, "report", "--from", out, "--out", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	compareScans(t, readScan(t, out), wantTables)
+	compareReports(t, out, want)
+	leftovers(t, out)
+
+	// A missing shard is named.
+	os.RemoveAll(filepath.Join(out, "shards", "shard=2-of-3"))
+	if _, stderr, code := runCLI(t, "report", "--from", out, "--out", out); code != 1 || !strings.Contains(stderr, "shard 2 of 3") {
+		t.Errorf("report with shard 2 missing: exit %d: %s", code, stderr)
 	}
 }

@@ -45,11 +45,15 @@ type Lock struct {
 	Stale *Holder
 }
 
-// Acquire takes the lock of output folder out, creating out and StateDir
-// if needed. It fails at once with a *LockedError when another process
-// holds it.
-func Acquire(out string) (*Lock, error) {
-	dir := filepath.Join(out, StateDir)
+// Acquire takes the lock of output folder out (of its shard, when shard
+// is not ""), creating out and the state folder if needed. It fails at
+// once with a *LockedError when another process holds it. Shards of one
+// folder take different locks and run at the same time.
+func Acquire(out, shard string) (*Lock, error) {
+	if shard != "" && checkKey(shard) != nil {
+		return nil, fmt.Errorf("scan state: %q is not a shard name", shard)
+	}
+	dir := filepath.Join(out, StateDir, shard)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
 	}

@@ -27,6 +27,13 @@
 //	.windpm/turbines/<key>/pending.json the turbine's chunk being written, if any
 //	.windpm/derived.json                the journal generation the derived outputs (scores, alarms, report) reflect
 //	.windpm/rebuild                     present while --rebuild clears the folder
+//	.windpm/<shard>/{lock,derived.json,rebuild}  the same for one shard of a sharded scan
+//
+// A shard (Options.Shard, Options.Owns) owns some turbines: it rolls back,
+// reads, commits and rebuilds only their journals and partitions, keeps
+// its lock and derived record in .windpm/<shard>/ and its derived outputs
+// in shards/<shard>/, so that the shards of one folder run at once
+// without coordinating.
 //
 // <key> is the caller's name for a turbine, safe as a folder name (the
 // scan uses its features partition name, turbine=<escaped id>).
@@ -102,9 +109,23 @@ type Derived struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
+// Options say what a run owns of an output folder.
+type Options struct {
+	// Rebuild clears what the run owns before anything else (Clear).
+	Rebuild bool
+	// Shard names the run's shard, "" for a whole-fleet run. A shard
+	// keeps its lock and its derived record in StateDir/<Shard>/ and its
+	// derived outputs in shards/<Shard>/, and touches no other shard's.
+	Shard string
+	// Owns says whether the run owns a turbine key: its journal, its
+	// features partition, its interrupted chunks. nil: every turbine.
+	Owns func(key string) bool
+}
+
 // State is the state of one output folder, read by Open.
 type State struct {
 	out string
+	opt Options
 	// Config is the folder's configuration (nil before the first commit).
 	Config *Config
 	// Derived is what the derived outputs reflect (zero when never made).
@@ -128,17 +149,45 @@ func (s *State) path(elem ...string) string {
 	return filepath.Join(append([]string{s.out, StateDir}, elem...)...)
 }
 
+// own returns a path in the run's own state folder: StateDir, or
+// StateDir/<shard>.
+func (s *State) own(elem ...string) string {
+	if s.opt.Shard != "" {
+		elem = append([]string{s.opt.Shard}, elem...)
+	}
+	return s.path(elem...)
+}
+
+// owns reports whether the run owns turbine key.
+func (s *State) owns(key string) bool { return s.opt.Owns == nil || s.opt.Owns(key) }
+
+// DerivedDir is the folder, relative to the output folder, where the run's
+// derived outputs go: "." for a whole-fleet run, shards/<shard> for a shard.
+func (s *State) DerivedDir() string {
+	if s.opt.Shard != "" {
+		return filepath.Join("shards", s.opt.Shard)
+	}
+	return "."
+}
+
 func (t *Turbine) path(elem ...string) string {
 	return t.s.path(append([]string{"turbines", t.key}, elem...)...)
 }
 
 // Open reads the state of output folder out, creating it if needed,
-// completes any interrupted rebuild and rolls back every interrupted
-// chunk; with rebuild it first clears the folder (Clear). The caller must
-// hold the folder's Lock.
-func Open(out string, rebuild bool) (*State, error) {
-	s := &State{out: out}
-	if rebuild {
+// completes an interrupted rebuild and rolls back the interrupted chunks
+// of the turbines the run owns; with opt.Rebuild it first clears what the
+// run owns (Clear). The caller must hold the run's Lock.
+func Open(out string, opt Options) (*State, error) {
+	s := &State{out: out, opt: opt}
+	if opt.Shard != "" && checkKey(opt.Shard) != nil {
+		return nil, fmt.Errorf("scan state: %q is not a shard name", opt.Shard)
+	}
+	if err := os.MkdirAll(s.own(), 0o755); err != nil {
+		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
+	}
+	_, marker := os.Stat(s.own("rebuild"))
+	if opt.Rebuild || marker == nil {
 		if err := s.Clear(); err != nil {
 			return nil, err
 		}
@@ -149,17 +198,14 @@ func Open(out string, rebuild bool) (*State, error) {
 	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
 	}
-	if _, err := os.Stat(s.path("rebuild")); err == nil {
-		if err := s.Clear(); err != nil {
-			return nil, err
-		}
-	}
-	// A write of the state's own files (state.json, derived.json) or of a
-	// derived output cut short leaves its temporary file.
-	if err := s.removeTemps(StateDir); err != nil {
+	// A write of the run's own state files (state.json, derived.json) or
+	// of a derived output cut short leaves its temporary file. (A shard
+	// leaves state.json's to the whole-fleet run: another shard may be
+	// writing it; a temporary file there is only ever left over.)
+	if err := s.removeTemps(filepath.Join(StateDir, opt.Shard)); err != nil {
 		return nil, err
 	}
-	if err := s.removeTemps("."); err != nil {
+	if err := s.removeTemps(s.DerivedDir()); err != nil {
 		return nil, err
 	}
 	keys, err := s.TurbineKeys()
@@ -177,14 +223,14 @@ func Open(out string, rebuild bool) (*State, error) {
 	if s.Config != nil && s.Config.Version != Version {
 		return nil, fmt.Errorf("%s: scan state version %d, this windpm reads %d; use --rebuild or another --out", out, s.Config.Version, Version)
 	}
-	if err := readJSON(s.path("derived.json"), &s.Derived); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := readJSON(s.own("derived.json"), &s.Derived); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	return s, nil
 }
 
-// TurbineKeys returns the keys of the turbines the state has a journal
-// for, sorted.
+// TurbineKeys returns the keys of the turbines the run owns that the
+// state has a journal for, sorted.
 func (s *State) TurbineKeys() ([]string, error) {
 	entries, err := os.ReadDir(s.path("turbines"))
 	if err != nil {
@@ -192,7 +238,7 @@ func (s *State) TurbineKeys() ([]string, error) {
 	}
 	var keys []string
 	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && s.owns(e.Name()) {
 			keys = append(keys, e.Name())
 		}
 	}
@@ -207,10 +253,14 @@ func checkKey(key string) error {
 	return nil
 }
 
-// Turbine reads the journal of the turbine key (empty when it has none).
+// Turbine reads the journal of the turbine key (empty when it has none),
+// which the run must own.
 func (s *State) Turbine(key string) (*Turbine, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
+	}
+	if !s.owns(key) {
+		return nil, fmt.Errorf("scan state: turbine %s belongs to another shard", key)
 	}
 	t := &Turbine{s: s, key: key, Captures: map[string]Capture{}}
 	seqs, err := t.seqs()
@@ -265,7 +315,8 @@ func (t *Turbine) seqs() ([]int, error) {
 	return seqs, nil
 }
 
-// Generation identifies the committed state of every turbine: it changes
+// Generation identifies the committed state of every turbine the run
+// owns: it changes
 // with every commit and only then. The derived outputs record the
 // generation they reflect.
 func (s *State) Generation() (string, error) {
@@ -409,39 +460,62 @@ func (t *Turbine) Commit(c Chunk, cfg Config) error {
 
 // SetDerived records that the derived outputs now reflect d.
 func (s *State) SetDerived(d Derived) error {
-	if err := writeJSON(s.path("derived.json"), d); err != nil {
+	if err := writeJSON(s.own("derived.json"), d); err != nil {
 		return err
 	}
 	s.Derived = d
 	return nil
 }
 
-// Outputs are the files and folders a scan writes in its output folder
-// besides StateDir; Clear removes them and nothing else.
-var Outputs = []string{"features", "scores.parquet", "alarms.parquet", "report.html", "report.md", "summary.json"}
+// Outputs are the files and folders a whole-fleet scan writes in its
+// output folder besides StateDir (a shard writes the same derived files in
+// shards/<shard>/); Clear removes them and nothing else.
+var Outputs = []string{"features", "scores.parquet", "alarms.parquet", "report.html", "report.md", "summary.json", "report-data.gob", "shards"}
 
-// Clear empties the output folder for a rebuild: the Outputs and the
-// journals go; the lock and anything else in the folder stay. A marker
-// makes an interrupted Clear complete at the next Open.
+// Clear empties what the run owns for a rebuild. A whole-fleet run: the
+// Outputs and the whole state go. A shard: its turbines' features
+// partitions and journals, and its own derived outputs and record. The
+// lock and anything else in the folder stay. A marker makes an
+// interrupted Clear complete at the next Open.
 func (s *State) Clear() error {
-	if err := writeJSON(s.path("rebuild"), struct{}{}); err != nil {
+	if err := os.MkdirAll(s.own(), 0o755); err != nil {
+		return fmt.Errorf("%s: %w", s.out, atomicfile.UnwrapPathError(err))
+	}
+	if err := writeJSON(s.own("rebuild"), struct{}{}); err != nil {
 		return err
 	}
-	for _, name := range Outputs {
-		if err := os.RemoveAll(filepath.Join(s.out, name)); err != nil {
-			return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
+	var remove []string
+	if s.opt.Shard == "" {
+		for _, name := range Outputs {
+			remove = append(remove, filepath.Join(s.out, name))
+		}
+		for _, name := range []string{"turbines", "journal", "state.json", "derived.json", "pending.json"} {
+			remove = append(remove, s.path(name))
+		}
+	} else {
+		remove = append(remove, filepath.Join(s.out, s.DerivedDir()), s.own("derived.json"))
+		for _, dir := range []string{filepath.Join(s.out, "features"), s.path("turbines")} {
+			entries, err := os.ReadDir(dir)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
+			}
+			for _, e := range entries {
+				if e.IsDir() && s.owns(e.Name()) {
+					remove = append(remove, filepath.Join(dir, e.Name()))
+				}
+			}
 		}
 	}
-	for _, name := range []string{"turbines", "journal", "state.json", "derived.json", "pending.json"} {
-		if err := os.RemoveAll(s.path(name)); err != nil {
+	for _, p := range remove {
+		if err := os.RemoveAll(p); err != nil {
 			return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
 		}
 	}
 	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
 		return fmt.Errorf("%s: %w", s.out, atomicfile.UnwrapPathError(err))
 	}
-	*s = State{out: s.out}
-	return os.Remove(s.path("rebuild"))
+	*s = State{out: s.out, opt: s.opt}
+	return os.Remove(s.own("rebuild"))
 }
 
 // readJSON decodes the JSON file at path into v.

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func touch(t *testing.T, path string) {
@@ -37,7 +38,7 @@ func mustTurbine(t *testing.T, s *State, key string) *Turbine {
 
 func TestCommitAndRollBack(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, false)
+	s, err := Open(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestCommitAndRollBack(t *testing.T) {
 	unrelated := filepath.Join(out, "features/turbine=WT01/date=2025-03-03/notes.txt")
 	touch(t, unrelated)
 
-	s, err = Open(out, false)
+	s, err = Open(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestCommitAndRollBack(t *testing.T) {
 
 func TestOpenRejectsBadJournal(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, false)
+	s, err := Open(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,23 +151,23 @@ func TestOpenRejectsBadJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.RemoveAll(journal)
-	if _, err := Open(out, false); err == nil {
+	if _, err := Open(out, Options{}); err == nil {
 		t.Error("pending.json naming a file outside the folder accepted")
 	}
 	// A folder of the first state format is refused, or rebuilt.
 	old := t.TempDir()
 	touch(t, filepath.Join(old, StateDir, "journal", "00000001.json"))
-	if _, err := Open(old, false); err == nil {
+	if _, err := Open(old, Options{}); err == nil {
 		t.Error("a version 1 state accepted")
 	}
-	if _, err := Open(old, true); err != nil {
+	if _, err := Open(old, Options{Rebuild: true}); err != nil {
 		t.Errorf("rebuild of a version 1 state: %v", err)
 	}
 }
 
 func TestClear(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, false)
+	s, err := Open(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestClear(t *testing.T) {
 	}
 	// An interrupted Clear (marker left) completes at the next Open.
 	touch(t, filepath.Join(out, StateDir, "rebuild"))
-	s, err = Open(out, false)
+	s, err = Open(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,12 +206,14 @@ func TestLockHelperProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestLock")
 	}
-	if _, err := Acquire(dir); err != nil {
+	if _, err := Acquire(dir, ""); err != nil {
 		os.Stdout.WriteString("error " + err.Error() + "\n")
 		os.Exit(1)
 	}
 	os.Stdout.WriteString("locked\n")
-	select {}
+	// Not select{}: with no timer pending the runtime would call that a
+	// deadlock and end the process, dropping the lock early.
+	time.Sleep(time.Hour)
 }
 
 func TestLock(t *testing.T) {
@@ -230,7 +233,7 @@ func TestLock(t *testing.T) {
 		t.Fatalf("helper: %q %v", line, err)
 	}
 
-	_, err = Acquire(out)
+	_, err = Acquire(out, "")
 	var le *LockedError
 	if !errors.As(err, &le) || le.Holder.PID != cmd.Process.Pid {
 		t.Fatalf("Acquire while another process holds the lock: %v", err)
@@ -242,7 +245,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	l, err := Acquire(out)
+	l, err := Acquire(out, "")
 	if err != nil {
 		t.Fatalf("Acquire after the holder was killed: %v", err)
 	}
@@ -253,9 +256,80 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Released cleanly: the next holder finds no stale lock.
-	l, err = Acquire(out)
+	l, err = Acquire(out, "")
 	if err != nil || l.Stale != nil {
 		t.Fatalf("Acquire after Release: %v, stale %+v", err, l.Stale)
 	}
 	l.Release()
+}
+
+// TestShards: shards of one folder own disjoint turbines; one shard's
+// Open, roll back and rebuild leave the other's work alone, and their
+// locks are separate.
+func TestShards(t *testing.T) {
+	out := t.TempDir()
+	owns := func(k string) func(string) bool { return func(key string) bool { return key == k } }
+	a := Options{Shard: "shard=1-of-2", Owns: owns("turbine=A")}
+	b := Options{Shard: "shard=2-of-2", Owns: owns("turbine=B")}
+	la, err := Acquire(out, a.Shard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer la.Release()
+	lb, err := Acquire(out, b.Shard)
+	if err != nil {
+		t.Fatalf("second shard's lock: %v", err)
+	}
+	defer lb.Release()
+
+	sa, err := Open(out, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sa.Turbine("turbine=B"); err == nil {
+		t.Error("shard 1 opened shard 2's turbine")
+	}
+	ta := mustTurbine(t, sa, "turbine=A")
+	fa := []string{"features/turbine=A/date=2025-03-01/part-00000001.parquet"}
+	if _, err := ta.Begin(fa); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, filepath.Join(out, fa[0]))
+	if err := ta.Commit(Chunk{Seq: 1, Files: fa}, Config{Version: Version}); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, filepath.Join(out, "shards", a.Shard, "scores.parquet"))
+
+	// Shard 2 is mid-chunk when shard 1 opens again and rebuilds.
+	sb, err := Open(out, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := mustTurbine(t, sb, "turbine=B")
+	fb := []string{"features/turbine=B/date=2025-03-01/part-00000001.parquet"}
+	if _, err := tb.Begin(fb); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, filepath.Join(out, fb[0]))
+	if _, err := Open(out, a); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(filepath.Join(out, fb[0])) || !exists(filepath.Join(out, StateDir, "turbines", "turbine=B", "pending.json")) {
+		t.Fatal("shard 1's Open rolled back shard 2's chunk in progress")
+	}
+	if _, err := Open(out, Options{Shard: a.Shard, Owns: a.Owns, Rebuild: true}); err != nil {
+		t.Fatal(err)
+	}
+	if exists(filepath.Join(out, fa[0])) || exists(filepath.Join(out, "shards", a.Shard)) || exists(filepath.Join(out, StateDir, "turbines", "turbine=A")) {
+		t.Error("shard 1's rebuild left its own outputs")
+	}
+	if !exists(filepath.Join(out, fb[0])) || !exists(filepath.Join(out, StateDir, "turbines", "turbine=B", "pending.json")) {
+		t.Error("shard 1's rebuild removed shard 2's files")
+	}
+	if err := tb.Commit(Chunk{Seq: 1, Files: fb}, Config{Version: Version}); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := sb.Generation(); err != nil || g == "" {
+		t.Fatal(err)
+	}
 }

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/models"
+	"github.com/windpm/windpm/reports"
+	"github.com/windpm/windpm/reports/scanreport"
+)
+
+type reportOptions struct {
+	from   []string
+	out    string
+	failOn string
+}
+
+func newReportCmd() *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report --from DIR... --out DIR",
+		Short: "Merge the outputs of a sharded scan into one fleet report, scores and alarms table",
+		Long: `Report merges what the shards of a scan wrote (windpm scan --shard K/N,
+each into DIR/shards/shard=K-of-N/) into the fleet's outputs:
+
+  OUT/scores.parquet, OUT/alarms.parquet        every shard's rows, in turbine order
+  OUT/report.html, report.md, summary.json      one report of the whole fleet
+
+The features table needs no merge: the shards of one --out write their
+turbines' partitions into the same OUT/features/. The merged tables are
+the ones one unsharded scan would have written, row for row.
+
+--from takes the scan folders that hold the shards (usually one, the
+shards' common --out; several when the shards wrote to different
+folders). Every shard 1…N must be there, scored with the same settings,
+or report stops and says which is missing. A folder without shards is
+taken as one whole-fleet scan (its report is written again).`,
+		Example: `  for k in 1 2 3; do windpm scan --fleet fleet --out scan --shard $k/3 & done; wait
+  windpm report --from scan --out scan
+  windpm report --from scan --out scan --fail-on alarm      # exit 4 when an alarm is open`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd, &o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&o.from, "from", nil, "scan output folders holding the shards (required)")
+	fl.StringVar(&o.out, "out", "", "folder for the merged tables and report (required; may be the --from folder)")
+	fl.StringVar(&o.failOn, "fail-on", "", "exit with code 4 when an open alarm reaches this severity: watch, warning or alarm")
+	return cmd
+}
+
+// reportPart is the derived outputs of one shard (or of a whole scan).
+type reportPart struct {
+	dir  string
+	k, n int // 0, 0 for a whole-fleet scan
+}
+
+// findParts lists the derived outputs under the --from folders and checks
+// that they make one whole fleet: every shard of one N exactly once, or a
+// single whole-fleet scan.
+func findParts(from []string) ([]reportPart, error) {
+	var parts []reportPart
+	for _, dir := range from {
+		entries, err := os.ReadDir(filepath.Join(dir, "shards"))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		found := false
+		for _, e := range entries {
+			var k, n int
+			if !e.IsDir() {
+				continue
+			}
+			if _, err := fmt.Sscanf(e.Name(), "shard=%d-of-%d", &k, &n); err != nil || e.Name() != fmt.Sprintf("shard=%d-of-%d", k, n) {
+				continue
+			}
+			parts = append(parts, reportPart{dir: filepath.Join(dir, "shards", e.Name()), k: k, n: n})
+			found = true
+		}
+		if !found {
+			if !fileExists(filepath.Join(dir, scanreport.DataFile)) {
+				return nil, fmt.Errorf("%s: no scan outputs (no shards/shard=K-of-N/ and no %s): run windpm scan --out %s first", dir, scanreport.DataFile, dir)
+			}
+			parts = append(parts, reportPart{dir: dir})
+		}
+	}
+	n := parts[0].n
+	seen := map[int]string{}
+	for _, p := range parts {
+		if p.n != n || n == 0 && len(parts) > 1 {
+			return nil, fmt.Errorf("%s and %s are not shards of one scan (a shard count of %d and %d); give the shards of one --shard K/N", parts[0].dir, p.dir, n, p.n)
+		}
+		if prev, dup := seen[p.k]; dup && n > 0 {
+			return nil, fmt.Errorf("shard %d of %d is in both %s and %s", p.k, n, prev, p.dir)
+		}
+		seen[p.k] = p.dir
+	}
+	for k := 1; k <= n; k++ {
+		if _, ok := seen[k]; !ok {
+			return nil, fmt.Errorf("shard %d of %d has no outputs in %s: run windpm scan --shard %d/%d (or wait for it to finish)", k, n, strings.Join(from, ", "), k, n)
+		}
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].k < parts[j].k })
+	return parts, nil
+}
+
+// turbineLess orders turbines as a whole-fleet scan scores them: by the
+// name of their features partition folder.
+func turbineLess(a, b string) bool {
+	return reports.HivePartition(reports.PartitionTurbine, a) < reports.HivePartition(reports.PartitionTurbine, b)
+}
+
+func runReport(cmd *cobra.Command, o *reportOptions) error {
+	if len(o.from) == 0 || o.out == "" {
+		return usageErrorf("report: --from and --out are required")
+	}
+	failOn := models.Severity(-1)
+	if o.failOn != "" {
+		sev, err := models.ParseSeverity(o.failOn)
+		if err != nil || sev == models.OK {
+			return usageErrorf("--fail-on %q: want watch, warning or alarm", o.failOn)
+		}
+		failOn = sev
+	}
+	parts, err := findParts(o.from)
+	if err != nil {
+		return err
+	}
+	var reps []*scanreport.Report
+	for _, p := range parts {
+		r, err := scanreport.ReadData(filepath.Join(p.dir, scanreport.DataFile))
+		if err != nil {
+			return err
+		}
+		if len(reps) > 0 && !reflect.DeepEqual(r.Settings, reps[0].Settings) {
+			return fmt.Errorf("%s was scored with other settings than %s; rescore the shards with the same flags", p.dir, parts[0].dir)
+		}
+		reps = append(reps, r)
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return fmt.Errorf("%s: %w", o.out, err)
+	}
+	for _, table := range []string{"scores", "alarms"} {
+		if err := mergeTable(parts, table, filepath.Join(o.out, table+".parquet")); err != nil {
+			return err
+		}
+	}
+	rep := scanreport.Merge(reps, turbineLess)
+	rep.Out = o.out
+	if parts[0].n > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("Merged from %d shards (windpm scan --shard K/%d).", len(parts), parts[0].n))
+	}
+	if err := scanreport.WriteData(filepath.Join(o.out, scanreport.DataFile), rep); err != nil {
+		return err
+	}
+	if err := scanreport.WriteHTML(filepath.Join(o.out, "report.html"), rep); err != nil {
+		return err
+	}
+	if err := scanreport.WriteMarkdown(filepath.Join(o.out, "report.md"), rep); err != nil {
+		return err
+	}
+	if err := scanreport.WriteSummaryJSON(filepath.Join(o.out, "summary.json"), rep); err != nil {
+		return err
+	}
+	open := 0
+	for _, a := range rep.Alarms {
+		if a.Open() {
+			open++
+		}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "report: %d part(s), %d captures, %d open alarm(s), %d failed capture(s)\nReport: %s\n",
+		len(parts), rep.Captures, open, len(rep.Failed), filepath.Join(o.out, "report.html"))
+	if failOn >= 0 {
+		worst, err := worstOpenSeverity(filepath.Join(o.out, "summary.json"))
+		if err != nil {
+			return err
+		}
+		if worst >= failOn {
+			return &exitError{code: exitFailOn, err: fmt.Errorf("--fail-on %s: an open alarm is at %s (%s)", failOn, worst, filepath.Join(o.out, "report.html"))}
+		}
+	}
+	return nil
+}
+
+// mergeTable writes the rows of one table of every part to path, in
+// turbine order as a whole-fleet scan writes them (each part's rows are in
+// that order already; a turbine is in one part only).
+func mergeTable(parts []reportPart, table, path string) error {
+	var first *reports.RecordTable
+	var rows [][]any
+	for _, p := range parts {
+		src := filepath.Join(p.dir, table+".parquet")
+		t, err := reports.ReadRecordTable(src)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = t
+		} else if !reflect.DeepEqual(t.Columns, first.Columns) {
+			return fmt.Errorf("%s: other columns than %s (shards of different windpm versions or settings)", src, filepath.Join(parts[0].dir, table+".parquet"))
+		}
+		rows = append(rows, t.Rows...)
+	}
+	col := -1
+	for i, c := range first.Columns {
+		if c.Name == "turbine" {
+			col = i
+		}
+	}
+	if col < 0 {
+		return fmt.Errorf("%s: no turbine column", filepath.Join(parts[0].dir, table+".parquet"))
+	}
+	turbine := func(r []any) string { s, _ := r[col].(string); return s }
+	sort.SliceStable(rows, func(i, j int) bool { return turbineLess(turbine(rows[i]), turbine(rows[j])) })
+	w, err := reports.NewRecordWriter(path, table, reports.ScanTablesVersion, first.Columns, first.Meta)
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
