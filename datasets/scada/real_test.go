@@ -230,16 +230,14 @@ func TestEDPAlarmLog(t *testing.T) {
 	_ = first
 }
 
+// TestEDPFailuresAndCARE checks the EDP failure list and the two
+// CARE-to-Compare event_info files against the facts the data README
+// measured with pandas: counts, time span, components per kind and per
+// turbine, labels and anomaly causes; CARE stamps carry no offset
+// (AssumedUTC) and every CARE event has an end.
 func TestEDPFailuresAndCARE(t *testing.T) {
-	for _, c := range []struct {
-		rel    string
-		events int
-	}{
-		{"scada/fault_logs/edp_wind_farm_1/wind-farm-1-failures-training.csv", 23},
-		{"scada/fault_logs/care_to_compare/wind_farm_A/event_info.csv", 22},
-		{"scada/fault_logs/care_to_compare/wind_farm_B/event_info.csv", 15},
-	} {
-		p := sharedtest.Path(t, c.rel)
+	read := func(rel string) []Event {
+		p := sharedtest.Path(t, rel)
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -248,8 +246,64 @@ func TestEDPFailuresAndCARE(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(evs) != c.events || er.BadRows != 0 {
-			t.Errorf("%s: %d events, %d bad rows", c.rel, len(evs), er.BadRows)
+		if er.BadRows != 0 {
+			t.Errorf("%s: %d bad rows", rel, er.BadRows)
+		}
+		return evs
+	}
+	count := func(evs []Event, key func(Event) string) map[string]int {
+		m := map[string]int{}
+		for _, e := range evs {
+			m[key(e)]++
+		}
+		return m
+	}
+	fail := read("scada/fault_logs/edp_wind_farm_1/wind-farm-1-failures-training.csv")
+	first, last := fail[0].Start, fail[0].Start
+	for _, e := range fail {
+		if e.Start.Before(first) {
+			first = e.Start
+		}
+		if e.Start.After(last) {
+			last = e.Start
+		}
+		if e.Flags&AssumedUTC != 0 {
+			t.Errorf("failure %+v: its stamp has an offset", e)
+		}
+	}
+	if got, want := count(fail, func(e Event) string { return e.Component }), map[string]int{"GENERATOR": 7, "GENERATOR_BEARING": 6, "HYDRAULIC_GROUP": 5, "TRANSFORMER": 3, "GEARBOX": 2}; len(fail) != 23 || !reflect.DeepEqual(got, want) {
+		t.Errorf("EDP failures: %d, components %v, want 23 and %v", len(fail), got, want)
+	}
+	if got, want := count(fail, func(e Event) string { return e.Turbine }), map[string]int{"T06": 7, "T07": 6, "T09": 5, "T11": 3, "T01": 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("EDP failures per turbine %v, want %v", got, want)
+	}
+	if first.Format(time.RFC3339) != "2016-03-03T19:00:00Z" || last.Format(time.RFC3339) != "2017-08-21T14:47:00Z" {
+		t.Errorf("EDP failures from %v to %v", first, last)
+	}
+	for _, c := range []struct {
+		rel    string
+		labels map[string]int
+		causes map[string]int // of the anomalies; nil: not checked
+	}{
+		{"scada/fault_logs/care_to_compare/wind_farm_A/event_info.csv", map[string]int{"anomaly": 11, "normal": 11},
+			map[string]int{"Hydraulic group": 6, "Gearbox failure": 2, "Generator bearing failure": 2, "Transformer failure": 1}},
+		{"scada/fault_logs/care_to_compare/wind_farm_B/event_info.csv", map[string]int{"anomaly": 6, "normal": 9}, nil},
+	} {
+		evs := read(c.rel)
+		if got := count(evs, func(e Event) string { return e.Label }); !reflect.DeepEqual(got, c.labels) {
+			t.Errorf("%s: labels %v, want %v", c.rel, got, c.labels)
+		}
+		var anomalies []Event
+		for _, e := range evs {
+			if e.Flags&AssumedUTC == 0 || e.End.IsZero() || e.End.Before(e.Start) || e.Code == "" {
+				t.Errorf("%s: event %+v: want an id, an end after the start and AssumedUTC", c.rel, e)
+			}
+			if e.Label == "anomaly" {
+				anomalies = append(anomalies, e)
+			}
+		}
+		if got := count(anomalies, func(e Event) string { return e.Description }); c.causes != nil && !reflect.DeepEqual(got, c.causes) {
+			t.Errorf("%s: anomaly causes %v, want %v", c.rel, got, c.causes)
 		}
 	}
 }
