@@ -219,3 +219,36 @@ func TestScanSCADASection(t *testing.T) {
 		t.Errorf("report.html: %d power curve figures, want 2", n)
 	}
 }
+
+// TestScanSCADAShards: each shard's report holds the SCADA of the
+// turbines it owns, so that `windpm report` merging the shards lists every
+// turbine's SCADA once.
+func TestScanSCADAShards(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Turbines, cfg.Days, cfg.CaptureSeconds = 4, 8, 0.25
+	cfg.Faults = nil
+	if _, err := synth.Generate(context.Background(), cfg, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "scan")
+	for _, shard := range []string{"1/2", "2/2"} {
+		_, stderr, code := runCLI(t, "scan", "--fleet", filepath.Join(dir, "fleet"), "--scada", filepath.Join(dir, "scada"), "--out", out, "--reference-days", "4", "--shard", shard)
+		if code != 0 && code != 4 {
+			t.Fatalf("scan --shard %s: exit %d: %s", shard, code, stderr)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if _, stderr, code := runCLI(t, "report", "--from", out, "--out", merged); code != 0 && code != 4 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(merged, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range []string{"WT01", "WT02", "WT03", "WT04"} {
+		if n := strings.Count(string(md), "### "+tb+"\n"); n != 1 {
+			t.Errorf("merged report.md: %d SCADA sections of %s, want 1", n, tb)
+		}
+	}
+}

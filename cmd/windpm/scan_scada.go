@@ -22,7 +22,8 @@ import (
 // smoothed residuals with thresholds, and the events (models/nbm). The
 // elevation for the air density is the assets file's elevation_m, else
 // 0 m (said in the section). What cannot be analysed (no power column, too
-// few rows for a model) becomes a note, not a failed scan. The SCADA is
+// few rows for a model) becomes a note, not a failed scan. A shard
+// (--shard K/N) reports the turbines it owns. The SCADA is
 // read one set of files at a time (power.files: the files that hold a
 // turbine), all columns, and only thinned series are kept for the
 // figures, so memory holds one file set, not the fleet's SCADA.
@@ -52,6 +53,9 @@ func scanSCADASection(ctx context.Context, set *scanSettings, power *scadaPower)
 		sort.Strings(turbines)
 		seen := map[string]bool{}
 		for _, tb := range turbines {
+			if !set.owns(tb) {
+				continue // another shard's
+			}
 			if key := strings.Join(power.files[tb], "\x00"); !seen[key] {
 				seen[key] = true
 				sets = append(sets, power.files[tb])
@@ -68,8 +72,8 @@ func scanSCADASection(ctx context.Context, set *scanSettings, power *scadaPower)
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			if power.files != nil && strings.Join(power.files[tb], "\x00") != key {
-				continue // tb has files outside this set: read with its own set
+			if !set.owns(tb) || (power.files != nil && strings.Join(power.files[tb], "\x00") != key) {
+				continue // another shard's, or tb has files outside this set: read with its own set
 			}
 			st, notes, density := scadaTurbineSection(tab, tb, po, elevation, set.ReferenceDays)
 			sec.Notes = append(sec.Notes, notes...)
