@@ -132,8 +132,9 @@ func (p *CPlan) Inverse(dst, src []complex128) {
 // A radix-4 pass followed by the radix-2 pass (the last one of lengths
 // 4^k·2) runs as one sweep of radix42AVX2 (even stride).
 //
-// Two radix-5 passes run as one sweep of radix55AVX2 (stride divisible by 4),
-// two radix-3 passes as one of radix33AVX2 (even stride).
+// Two radix-5 passes run as one sweep of radix55AVX2 (stride divisible by
+// 4; radix55pAVX2 for other even strides), two radix-3 passes as one of
+// radix33AVX2 (even stride).
 func fusable(a, b *stage) bool {
 	switch {
 	case !a.simd || !b.simd:
@@ -143,7 +144,7 @@ func fusable(a, b *stage) bool {
 	case a.r == 4 && b.r == 2:
 		return a.s%2 == 0
 	case a.r == 5 && b.r == 5:
-		return a.s%4 == 0
+		return a.s%2 == 0
 	case a.r == 3 && b.r == 3:
 		return a.s%2 == 0
 	}
@@ -206,8 +207,12 @@ func (p *CPlan) forward(dst, src []complex128) {
 				radix42AVX2(out, in, st.tw, next.tw, st.m, st.s)
 			case 3:
 				radix33AVX2(out, in, st.tw, next.tw, p.buf, st.m/3, st.s, sin60)
-			default:
-				radix55AVX2(out, in, st.twf, next.tw, p.buf, st.m/5, st.s, &radix5Consts)
+			case 5:
+				if st.s%4 == 0 {
+					radix55AVX2(out, in, st.twf, next.tw, p.buf, st.m/5, st.s, &radix5Consts)
+				} else {
+					radix55pAVX2(out, in, st.twf, next.tw, p.buf, st.m/5, st.s, &radix5Consts)
+				}
 			}
 		} else {
 			st.run(out, in)

@@ -35,14 +35,15 @@ func randomSmooth235(r *rand.Rand, lo, hi, count int, odd bool) []int {
 // Hermitian extension (numpy's irfft), with the bound 1e-14. The lengths:
 // odd 3^a·5^b (one or more levels of the split, radix 3 then 5, strides
 // 3, 9, 15, …), odd lengths with the direct radices 7..31 next to 3 or 5,
-// 2 and 4 times odd lengths (odd half length: radix 2 at stride 1, odd
-// strides), and random 2,3,5-smooth lengths up to 3000.
+// 2 and 4 times odd lengths (odd half length: odd strides; half length
+// 2·odd: radix 2 at stride 1, then the radix-3·3 and radix-5·5 sweeps at
+// strides 2 mod 4), and random 2,3,5-smooth lengths up to 3000.
 func TestOddRealAgainstNaiveDFT(t *testing.T) {
 	sizes := []int{
 		45, 75, 81, 135, 225, 243, 375, 405, 625, 675, 729, 1125, 1215,
 		2025, 2187, 3125, 3375,
 		3 * 7 * 11, 5 * 7 * 13, 3 * 5 * 31, 9 * 49, 3 * 29,
-		2 * 243, 2 * 675, 2 * 3125, 4 * 405, 4 * 729,
+		2 * 243, 2 * 675, 2 * 3125, 4 * 405, 4 * 729, 4 * 625, 4 * 1125,
 	}
 	r := rand.New(rand.NewPCG(11, 13))
 	sizes = append(sizes, randomSmooth235(r, 46, 3000, 8, true)...)

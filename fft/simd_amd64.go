@@ -89,6 +89,11 @@ func radix55AVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
 //go:noescape
 func radix33AVX2(y, x, twa, twb, buf []complex128, mb, s int, sin60 float64)
 
+// radix55pAVX2 is radix55AVX2 for an even s, two columns at a time.
+//
+//go:noescape
+func radix55pAVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
+
 // radix3s1AVX2 is radix3 for s = 1 along p, leaving the last block of an
 // odd m to the caller.
 //

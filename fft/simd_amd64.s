@@ -943,6 +943,72 @@ q55:
 	VZEROUPPER
 	RET
 
+// func radix55pAVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64)
+//
+// radix55AVX2 for an even s, two columns (one register) at a time instead
+// of four; buf is scratch of 50 values.
+TEXT ·radix55pAVX2(SB), NOSPLIT, $0-144
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ twf_base+48(FP), R14
+	MOVQ twb_base+72(FP), DX
+	MOVQ buf_base+96(FP), BX
+	MOVQ mb+120(FP), CX
+	MOVQ s+128(FP), R11
+	MOVQ c+136(FP), AX
+	VBROADCASTSD 0(AX), Y11
+	VBROADCASTSD 8(AX), Y12
+	VBROADCASTSD 16(AX), Y13
+	VBROADCASTSD 24(AX), Y14
+	VMOVUPD negim<>(SB), Y15
+	SHLQ $4, R11            // S = 16·s
+	MOVQ CX, R8
+	IMULQ R11, R8           // Q = S·mb
+	LEAQ (R8)(R8*4), R9     // 5·Q
+	LEAQ (R9)(R9*2), R10    // 15·Q
+	LEAQ (R11)(R11*4), R12  // 5·S
+	LEAQ (R12)(R12*2), R13  // 15·S
+
+p55p:
+	MOVQ s+128(FP), AX
+	SHRQ $1, AX
+
+q55p:
+	MOVQ SI, R15
+	P5A(0, 0, 0)
+	ADDQ R8, R15
+	P5A(64, 0, 160)
+	ADDQ R8, R15
+	P5A(128, 0, 320)
+	ADDQ R8, R15
+	P5A(192, 0, 480)
+	ADDQ R8, R15
+	P5A(256, 0, 640)
+	MOVQ DI, R15
+	P5B(0, 0)
+	ADDQ R11, R15
+	P5B(32, 0)
+	ADDQ R11, R15
+	P5B(64, 0)
+	ADDQ R11, R15
+	P5B(96, 0)
+	ADDQ R11, R15
+	P5B(128, 0)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ AX
+	JNZ  q55p
+
+	ADDQ R13, DI            // DI moved S in the q loop; a block is 25·S
+	ADDQ R12, DI
+	LEAQ (DI)(R11*4), DI
+	ADDQ $320, R14
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  p55p
+	VZEROUPPER
+	RET
+
 
 // func radix3s1AVX2(y, x, tw []complex128, m int, sin60 float64)
 //

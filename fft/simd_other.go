@@ -36,6 +36,10 @@ func radix33AVX2(y, x, twa, twb, buf []complex128, mb, s int, sin60 float64) {
 	panic("fft: no SIMD kernels")
 }
 
+func radix55pAVX2(y, x, twf, twb, buf []complex128, mb, s int, c *[4]float64) {
+	panic("fft: no SIMD kernels")
+}
+
 func radix3s1AVX2(y, x, tw []complex128, m int, sin60 float64) {
 	panic("fft: no SIMD kernels")
 }

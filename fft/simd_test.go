@@ -65,11 +65,12 @@ func TestSIMDDetection(t *testing.T) {
 // TestSIMDKernelsSelected checks that the default plans take the assembly
 // kernels when the CPU has them (every pass of these lengths, whose half
 // lengths are 2,3,5-smooth: 2^a·3^b·5^c with a >= 2; 4·405, whose half
-// length 2·405 starts with radix 2 at stride 1; 2·91125, whose half
+// length 2·405 starts with radix 2 at stride 1, like that of 4·78125,
+// whose radix-5 passes have strides 2 mod 4; 2·91125, whose half
 // length is odd, with radix-3 and radix-5 passes at stride 1 and at odd
 // strides) and that simd = false never does.
 func TestSIMDKernelsSelected(t *testing.T) {
-	for _, n := range []int{4096, 8192, 262144, 120000, 256000, 2 * 3 * 3 * 5 * 8, 4 * 405, 2 * 91125} {
+	for _, n := range []int{4096, 8192, 262144, 120000, 256000, 2 * 3 * 3 * 5 * 8, 4 * 405, 2 * 91125, 4 * 78125} {
 		p := NewPlan(n)
 		if p.simd != haveSIMD {
 			t.Errorf("n=%d: NewPlan simd = %v, want haveSIMD = %v", n, p.simd, haveSIMD)
@@ -81,11 +82,11 @@ func TestSIMDKernelsSelected(t *testing.T) {
 					n, i, st.r, st.s, got, haveSIMD)
 			}
 		}
-		// Two passes per sweep (radix44AVX2, radix42AVX2) wherever
-		// possible: every length here but 720 (half length 4·2·3·3·5),
-		// 1620 and 182250 (no two radix-4 or radix-5 passes) has such a
-		// pair.
-		if ns, np := len(p.cp.stages), len(p.cp.passes); n != 720 && n != 1620 && n != 182250 && haveSIMD != (np < ns) {
+		// Two passes per sweep (radix44AVX2, radix42AVX2, radix33AVX2,
+		// radix55AVX2 and radix55pAVX2) wherever possible: every length
+		// here but 720 (half length 4·2·3·3·5) and 182250 (odd half
+		// length, odd strides) has such a pair.
+		if ns, np := len(p.cp.stages), len(p.cp.passes); n != 720 && n != 182250 && haveSIMD != (np < ns) {
 			t.Errorf("n=%d: default plan has %d sweeps for %d passes (haveSIMD = %v)", n, np, ns, haveSIMD)
 		}
 		q := newPlan(n, false)
