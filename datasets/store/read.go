@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gocloud.dev/blob"
 )
 
@@ -265,14 +264,8 @@ func (r *ReaderAt) Close() error {
 	return nil
 }
 
-// readerOptions silence the S3 SDK's warning, printed to stderr on every
-// read of a multipart object, that its composite checksum was not
-// validated (the SDK cannot validate those; the transfer itself is still
-// checked by TCP and TLS).
+// readerOptions apply the drivers' read options (see s3ReadOptions).
 var readerOptions = &blob.ReaderOptions{BeforeRead: func(as func(any) bool) error {
-	var opts *[]func(*s3.Options)
-	if as(&opts) {
-		*opts = append(*opts, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
-	}
+	s3ReadOptions(as)
 	return nil
 }}

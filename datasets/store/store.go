@@ -9,14 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gocloud.dev/blob"
-	// The drivers windpm understands; each registers its URL scheme with
-	// blob.DefaultURLMux.
-	_ "gocloud.dev/blob/azureblob"
+	// fileblob registers file://; the cloud drivers are imported in
+	// driver_*.go, each of which a build tag leaves out.
 	_ "gocloud.dev/blob/fileblob"
-	_ "gocloud.dev/blob/gcsblob"
-	_ "gocloud.dev/blob/s3blob"
 )
 
 // Schemes lists the URL schemes Open understands; anything without "://"
@@ -34,6 +30,9 @@ type Store struct {
 	// bucket is the (prefixed) bucket of a URL location; nil for a folder.
 	bucket *blob.Bucket
 }
+
+// driverTag names the build tag that leaves each cloud driver out.
+var driverTag = map[string]string{"s3": "s3", "gs": "gcs", "azblob": "azure"}
 
 // IsURL reports whether loc is a URL (it contains "://") rather than a
 // local path.
@@ -75,6 +74,9 @@ func Open(ctx context.Context, loc string) (*Store, error) {
 			return nil, fileblobOpenError(display, u, err)
 		}
 	case "s3", "gs", "azblob":
+		if !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
+			return nil, fmt.Errorf("%s: this windpm was built without the %s driver (build tag windpm_no%s)", display, u.Scheme, driverTag[u.Scheme])
+		}
 		if u.Host == "" {
 			return nil, fmt.Errorf("%s: no bucket in the URL (want %s://bucket/prefix)", display, u.Scheme)
 		}
@@ -169,8 +171,7 @@ func (s *Store) checkKey(key string) error {
 
 // isS3 reports whether the Store is an s3blob bucket.
 func (s *Store) isS3() bool {
-	var c *s3.Client
-	return s.bucket != nil && s.bucket.As(&c)
+	return s.bucket != nil && isS3(s.bucket)
 }
 
 // localPath is the file of key in a local Store.

@@ -1,3 +1,5 @@
+//go:build !windpm_nos3
+
 package store
 
 import (
