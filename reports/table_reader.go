@@ -79,6 +79,8 @@ type FeatureReader struct {
 	data []colBuf // the current row group, one buffer per column
 	pos  []int    // read position in data[i]'s values
 	lpos int      // read position in the list column's levels
+	// skip marks the columns SelectFeatures left out (nil: none).
+	skip []bool
 }
 
 // OpenFeatureTable opens the features table at path (a file or a
@@ -124,6 +126,28 @@ func OpenFeatureTable(path string) (*FeatureReader, error) {
 
 // Schema returns the table's schema.
 func (r *FeatureReader) Schema() FeatureSchema { return r.schema }
+
+// SelectFeatures makes the reader read only the fixed columns and the
+// named feature columns: the other features read as NaN, the metadata
+// fields as empty and the spectrum as nil. Reading a few columns of a
+// wide table costs a fraction of reading them all. It must be called
+// before the first Next; a name that is not a feature column is an error.
+func (r *FeatureReader) SelectFeatures(names []string) error {
+	skip := make([]bool, len(r.cols))
+	for k := numFixed; k < len(skip); k++ {
+		skip[k] = true
+	}
+	first := numFixed + len(r.schema.Meta)
+	for _, n := range names {
+		j := slices.IndexFunc(r.schema.Features, func(c features.Column) bool { return c.Name == n })
+		if j < 0 {
+			return fmt.Errorf("%s: no feature column %s", r.path, n)
+		}
+		skip[first+j] = false
+	}
+	r.skip = skip
+	return nil
+}
 
 // Columns describes every column of the table.
 func (r *FeatureReader) Columns() []TableColumn { return r.cols }
@@ -215,6 +239,9 @@ func (r *FeatureReader) readRowGroup() (err error) {
 	rgr := r.pf.RowGroup(r.rg)
 	r.rows = int(rgr.NumRows())
 	for i, j := range r.idx {
+		if r.skip != nil && r.skip[i] {
+			continue
+		}
 		cr, err := pagecheck.ColumnReader(r.pf, rgr, j)
 		if err != nil {
 			return fmt.Errorf("%s: row group %d: column %s: %w", r.cur, r.rg, r.cols[i].Name, err)
@@ -311,6 +338,9 @@ func (r *FeatureReader) fill(dst *FeatureRow) {
 	// take returns the position of row i's value in column k, or -1 for
 	// null, and advances the column.
 	take := func(k int) int {
+		if r.skip != nil && r.skip[k] {
+			return -1
+		}
 		b := &r.data[k]
 		if b.nullable && b.def[i] == 0 {
 			return -1
@@ -370,7 +400,7 @@ func (r *FeatureReader) fill(dst *FeatureRow) {
 		}
 		k++
 	}
-	if r.schema.Spectra {
+	if r.schema.Spectra && (r.skip == nil || !r.skip[k]) {
 		b := &r.data[k]
 		l := r.lpos
 		switch b.def[l] {

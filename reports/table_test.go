@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -736,5 +737,45 @@ func TestReadFeatureTableDamagedLevels(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("ReadFeatureTable hangs on a damaged definition-level run")
+	}
+}
+
+// TestFeatureReaderSelect: a reader told to read some features gives the
+// fixed columns and those features as written, NaN for the other
+// features, empty metadata and no spectrum.
+func TestFeatureReaderSelect(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.parquet")
+	s := testSchema(true)
+	rows := testRows(23, true)
+	writeTable(t, path, s, rows, 5)
+	r, err := OpenFeatureTable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.SelectFeatures([]string{"no_such"}); err == nil {
+		t.Error("an unknown column selected")
+	}
+	if err := r.SelectFeatures([]string{"kurtosis_pearson", "bpfo_db"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		var got FeatureRow
+		if err := r.Next(&got); err == io.EOF {
+			if i != len(rows) {
+				t.Fatalf("%d rows, want %d", i, len(rows))
+			}
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		want := rows[i]
+		want.Spectrum = nil
+		want.Meta = slices.Clone(want.Meta)
+		for j := range want.Meta {
+			want.Meta[j].Value = ""
+		}
+		want.Values = []float64{math.NaN(), want.Values[1], math.NaN(), want.Values[3]}
+		rowsEqual(t, []FeatureRow{got}, []FeatureRow{want})
 	}
 }

@@ -303,6 +303,25 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings, 
 		col[c.Name] = i
 	}
 	zoneCol, hasZone := col["iso_zone"]
+	// Read only the columns scoring uses: the indicators, the zone and the
+	// model's features.
+	var use []string
+	for _, ind := range inds {
+		if _, ok := col[ind.Name]; ok {
+			use = append(use, ind.Name)
+		}
+	}
+	if hasZone {
+		use = append(use, "iso_zone")
+	}
+	if set.model != nil {
+		for _, k := range set.bind {
+			use = append(use, r.Schema().Features[k].Name)
+		}
+	}
+	if err := r.SelectFeatures(use); err != nil {
+		return nil, err
+	}
 	var pred *classifier.Predictor
 	var x, proba []float64
 	if set.model != nil {
