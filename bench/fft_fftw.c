@@ -9,11 +9,16 @@
  *
  * If FFTW_WISDOM names a file, wisdom is read from it before planning and
  * written back at the end, so that later rounds skip the slow measuring.
+ * FFTW_BENCH_SECONDS sets the length of one repeat (default 0.2 s; the
+ * sweep of bench/fft.py --sweep uses less to fit hundreds of sizes).
  *
  * For each size it executes the plan `number` times per repeat, with
- * `number` chosen so that one repeat lasts about 0.2 s, and prints the
- * median over repeats of the time per call in the Go benchmark format
- * (lib=fftw), so bench/fft.py and benchstat read it like the Go results.
+ * `number` chosen so that one repeat lasts about 0.2 s (FFTW_BENCH_SECONDS),
+ * and prints the median over repeats of the time per call in the Go
+ * benchmark format (lib=fftw), so bench/fft.py and benchstat read it like
+ * the Go results: wall time (ns/op) and the thread's CPU time
+ * (cpu-ns/op, CLOCK_THREAD_CPUTIME_ID: the time the calls ran, which other
+ * processes on a busy machine do not stretch).
  * The c2r plan uses FFTW_PRESERVE_INPUT so that every call sees the same
  * spectrum (c2r may otherwise overwrite its input).
  */
@@ -31,34 +36,50 @@ static double now(void) {
 	return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* cpu_now is the CPU time of this thread (the time it actually ran). */
+static double cpu_now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
 static int cmp(const void *a, const void *b) {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-/* time_plan returns the median seconds per fftw_execute(p) and sets *number. */
-static double time_plan(fftw_plan p, int repeat, long *number) {
+/* target is the length of one repeat in seconds (FFTW_BENCH_SECONDS). */
+static double target = 0.2;
+
+/* time_plan returns the median seconds per fftw_execute(p), sets *number
+ * and *cpu, the median thread CPU seconds per call. */
+static double time_plan(fftw_plan p, int repeat, long *number, double *cpu) {
 	long k = 1;
 	for (;;) {
 		double t0 = now();
 		for (long i = 0; i < k; i++) fftw_execute(p);
 		double dt = now() - t0;
-		if (dt >= 0.05 || k >= (1L << 24)) {
-			k = (long)(k * 0.2 / (dt > 1e-9 ? dt : 1e-9));
+		if (dt >= target / 4 || k >= (1L << 24)) {
+			k = (long)(k * target / (dt > 1e-9 ? dt : 1e-9));
 			if (k < 1) k = 1;
 			break;
 		}
 		k *= 4;
 	}
 	double *per = malloc(sizeof(double) * repeat);
+	double *per_cpu = malloc(sizeof(double) * repeat);
 	for (int r = 0; r < repeat; r++) {
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		for (long i = 0; i < k; i++) fftw_execute(p);
 		per[r] = (now() - t0) / k;
+		per_cpu[r] = (cpu_now() - c0) / k;
 	}
 	qsort(per, repeat, sizeof(double), cmp);
+	qsort(per_cpu, repeat, sizeof(double), cmp);
 	double med = repeat % 2 ? per[repeat / 2] : 0.5 * (per[repeat / 2 - 1] + per[repeat / 2]);
+	*cpu = repeat % 2 ? per_cpu[repeat / 2] : 0.5 * (per_cpu[repeat / 2 - 1] + per_cpu[repeat / 2]);
 	free(per);
+	free(per_cpu);
 	*number = k;
 	return med;
 }
@@ -67,6 +88,8 @@ int main(int argc, char **argv) {
 	int repeat = argc > 1 ? atoi(argv[1]) : 5;
 	int nsizes = argc > 2 ? argc - 2 : (int)(sizeof default_sizes / sizeof default_sizes[0]);
 	if (repeat < 1) repeat = 1;
+	const char *secs = getenv("FFTW_BENCH_SECONDS");
+	if (secs && atof(secs) > 0) target = atof(secs);
 	const char *wisdom = getenv("FFTW_WISDOM");
 	if (wisdom && *wisdom) fftw_import_wisdom_from_filename(wisdom);
 	srand(1);
@@ -80,10 +103,11 @@ int main(int argc, char **argv) {
 		for (int i = 0; i < n; i++) x[i] = (double)rand() / RAND_MAX - 0.5;
 		fftw_execute(fwd);
 		long number;
-		double t = time_plan(fwd, repeat, &number);
-		printf("BenchmarkForward/n=%d/lib=fftw \t%ld\t%.0f ns/op\n", n, number, t * 1e9);
-		t = time_plan(inv, repeat, &number);
-		printf("BenchmarkInverse/n=%d/lib=fftw \t%ld\t%.0f ns/op\n", n, number, t * 1e9);
+		double cpu;
+		double t = time_plan(fwd, repeat, &number, &cpu);
+		printf("BenchmarkForward/n=%d/lib=fftw \t%ld\t%.0f ns/op\t%.0f cpu-ns/op\n", n, number, t * 1e9, cpu * 1e9);
+		t = time_plan(inv, repeat, &number, &cpu);
+		printf("BenchmarkInverse/n=%d/lib=fftw \t%ld\t%.0f ns/op\t%.0f cpu-ns/op\n", n, number, t * 1e9, cpu * 1e9);
 		fflush(stdout);
 		fftw_destroy_plan(fwd);
 		fftw_destroy_plan(inv);

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,6 +69,24 @@ func coreBenchSignal(n int) []float64 {
 	return x
 }
 
+// timeCPU runs f in b.Loop on a locked OS thread and reports, next to the
+// wall time, the thread's CPU time per call (cpu-ns/op; fft_fftw.c reports
+// the same for FFTW), which on a busy machine counts only the time the
+// call ran (bench/fft.py --metric cpu).
+func timeCPU(b *testing.B, f func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t0, ok := threadCPU()
+	calls := 0
+	for b.Loop() {
+		f()
+		calls++
+	}
+	if t1, ok1 := threadCPU(); ok && ok1 && calls > 0 {
+		b.ReportMetric(float64(t1-t0)/float64(calls), "cpu-ns/op")
+	}
+}
+
 // BenchmarkForward times the real forward transform (numpy.fft.rfft
 // convention) of windpm and of the peers gonum (dsp/fourier, plan reused)
 // and go-dsp (fft.FFTReal, which allocates and returns all n bins; run with
@@ -82,9 +101,7 @@ func BenchmarkForward(b *testing.B) {
 			dst := make([]complex128, n/2+1)
 			b.SetBytes(int64(8 * n))
 			b.ReportAllocs()
-			for b.Loop() {
-				p.Forward(dst, x)
-			}
+			timeCPU(b, func() { p.Forward(dst, x) })
 		})
 		b.Run(fmt.Sprintf("n=%d/lib=gonum", n), func(b *testing.B) {
 			skipSlowGonum(b, n)
@@ -122,9 +139,7 @@ func BenchmarkInverse(b *testing.B) {
 			dst := make([]float64, n)
 			b.SetBytes(int64(8 * n))
 			b.ReportAllocs()
-			for b.Loop() {
-				p.Inverse(dst, spec)
-			}
+			timeCPU(b, func() { p.Inverse(dst, spec) })
 		})
 		b.Run(fmt.Sprintf("n=%d/lib=gonum", n), func(b *testing.B) {
 			skipSlowGonum(b, n)
