@@ -9,7 +9,7 @@ import (
 // SchemaVersion is the version of the feature set: the columns Extractor
 // produces, their names, units and formulas. Bump it with any change to
 // them (the table is a public contract).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Column describes one feature column.
 type Column struct {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/reports/duckdbtest"
 )
 
@@ -132,7 +133,7 @@ func TestDuckDBReadsFeatureTable(t *testing.T) {
 	checkDuckDB(t, res, s, rows, nil)
 	for k, v := range map[string]string{
 		MetaTable:         "features",
-		MetaSchemaVersion: "1",
+		MetaSchemaVersion: fmt.Sprint(features.SchemaVersion),
 		MetaToolVersion:   "v0.test",
 		MetaPSDFrequency:  "[0,10,20]",
 	} {

@@ -63,7 +63,7 @@ func ExampleNewFeatureWriter() {
 		fmt.Println(row.Path, row.Time.Format(time.RFC3339), row.Meta[0].Value, row.Values[0])
 	}
 	// Output:
-	// schema version 1
+	// schema version 2
 	// 000.mat 2025-03-01T00:00:00Z 0 0.29
 	// 001.mat 2025-03-01T01:00:00Z 1 NaN
 }

@@ -35,7 +35,7 @@ func newFeaturesCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "features INPUT... -o OUT.parquet",
 		Short: "Compute the feature table of captures (Parquet), in parallel and streaming",
-		Long: `Features computes feature set v1 for every channel of every capture (one
+		Long: `Features computes feature set v2 for every channel of every capture (one
 row each, or one per --segment window) and writes the table as Parquet:
 time-domain statistics, Welch spectral features, ISO 20816-21 velocity and
 acceleration RMS with the evaluation zone, order amplitudes, bearing
