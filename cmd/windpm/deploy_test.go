@@ -772,3 +772,184 @@ func TestDeployKustomize(t *testing.T) {
 		t.Errorf("kustomize: the CronJob does not mount ConfigMap %s", str(at(cm, "metadata", "name")))
 	}
 }
+
+// fakeTools writes executable shell scripts into a new folder, to be put
+// first on PATH in place of the real programs.
+func fakeTools(t *testing.T, tools map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range tools {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runScript runs a deploy/ script with shell sh and the fakes of bin
+// first on PATH; it returns the exit code, what the fakes logged and the
+// script's output.
+func runScript(t *testing.T, sh, rel, bin string, env ...string) (code int, log []string, output string) {
+	t.Helper()
+	logFile := filepath.Join(bin, "log")
+	cmd := exec.Command(sh, filepath.Join(deployDir, rel))
+	cmd.Env = append(os.Environ(), append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+logFile, "FAKES="+bin)...)
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	default:
+		t.Fatalf("%s: %v", rel, err)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if s := strings.TrimSpace(string(b)); s != "" {
+		log = strings.Split(s, "\n")
+	}
+	return code, log, string(out)
+}
+
+// count returns how many lines of log start with prefix.
+func count(log []string, prefix string) int {
+	n := 0
+	for _, l := range log {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestDeployNightly runs deploy/kubernetes/nightly.sh against a fake
+// kubectl whose Job goes through a given list of conditions, a fake sleep
+// and a fake windpm: the report runs once, after Complete, and never
+// after Failed or past the deadline.
+func TestDeployNightly(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	// Shell builtins only: the deadline case polls 741 times.
+	const kubectl = `echo "kubectl $*" >> "$LOG"
+if [ "$1" = get ]; then
+	n=0
+	[ -f "$FAKES/polls" ] && read -r n < "$FAKES/polls"
+	n=$((n + 1))
+	echo "$n" > "$FAKES/polls"
+	i=0
+	while IFS= read -r line; do
+		i=$((i + 1))
+		if [ "$i" -eq "$n" ]; then
+			[ "$line" = error ] && exit 1
+			printf '%s\n' "$line"
+		fi
+	done < "$FAKES/conditions"
+fi
+exit 0`
+	cases := []struct {
+		name       string
+		conditions []string // what each kubectl get prints ("error": it fails)
+		windpmExit string
+		wantCode   int
+		wantReport bool
+		wantPolls  int
+	}{
+		{"complete", []string{"", "", "SuccessCriteriaMet Complete "}, "0", 0, true, 3},
+		{"complete after an API error", []string{"", "error", "Complete "}, "0", 0, true, 3},
+		{"complete, open alarm", []string{"Complete "}, "4", 4, true, 1},
+		{"failed", []string{"", "FailureTarget Failed "}, "0", 1, false, 2},
+		{"never finishes", nil, "0", 1, false, (6*3600+600)/30 + 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bin := fakeTools(t, map[string]string{
+				"kubectl": kubectl,
+				"sleep":   `echo "sleep $*" >> "$LOG"`,
+				"windpm":  `echo "windpm $*" >> "$LOG"; exit ` + c.windpmExit,
+			})
+			if err := os.WriteFile(filepath.Join(bin, "conditions"), []byte(strings.Join(c.conditions, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, log, out := runScript(t, sh, filepath.Join("kubernetes", "nightly.sh"), bin)
+			if code != c.wantCode {
+				t.Errorf("exit %d, want %d\n%s", code, c.wantCode, out)
+			}
+			if len(log) < 2 || !strings.HasPrefix(log[0], "kubectl delete job windpm-scan-shards ") || log[1] != "kubectl create -f /etc/windpm/shards-job.yaml" {
+				t.Errorf("does not delete the old Job and create the new one first:\n%s", strings.Join(log, "\n"))
+			}
+			if n := count(log, "kubectl get job windpm-scan-shards"); n != c.wantPolls {
+				t.Errorf("%d polls of the Job, want %d", n, c.wantPolls)
+			}
+			report := count(log, "windpm report --from /data/scan --out /data/scan --fail-on alarm")
+			if c.wantReport && (report != 1 || !strings.HasPrefix(log[len(log)-1], "windpm report")) || !c.wantReport && report != 0 {
+				t.Errorf("report run %d time(s), want it %v, last:\n%s", report, c.wantReport, strings.Join(log, "\n"))
+			}
+		})
+	}
+}
+
+// TestDeploySlurmScripts runs the shard task and submit.sh of
+// deploy/slurm with a fake windpm and a fake sbatch.
+func TestDeploySlurmScripts(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	const windpm = `echo "windpm $*" >> "$LOG"
+n=$(($(cat "$FAKES/runs" 2>/dev/null || echo 0) + 1))
+echo "$n" > "$FAKES/runs"
+exit "$(sed -n "${n}p" "$FAKES/exits")"`
+	shard := filepath.Join("slurm", "windpm-shard.sbatch")
+	env := []string{"SLURM_ARRAY_TASK_ID=3", "SLURM_CPUS_PER_TASK=4", "WINDPM_SHARDS=8", "WINDPM_OUT=/o", "WINDPM_FLEET=/f", "WINDPM_SCADA=/s"}
+	for _, c := range []struct {
+		exits    string // the fake windpm's exit codes, one per run
+		wantCode int
+		wantRuns int
+	}{
+		{"0", 0, 1},
+		{"3\n0", 0, 2}, // partial, then nothing new
+		{"3\n3", 3, 2}, // a capture changed under its name
+		{"1", 1, 1},
+		{"130", 130, 1},
+	} {
+		bin := fakeTools(t, map[string]string{"windpm": windpm})
+		if err := os.WriteFile(filepath.Join(bin, "exits"), []byte(c.exits+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, log, out := runScript(t, bash, shard, bin, env...)
+		if code != c.wantCode || len(log) != c.wantRuns {
+			t.Errorf("windpm exits %q: task exit %d after %d run(s), want %d after %d\n%s", c.exits, code, len(log), c.wantCode, c.wantRuns, out)
+		}
+		for _, l := range log {
+			if l != "windpm scan --fleet /f --scada /s --out /o --jobs 4 --shard 3/8" {
+				t.Errorf("ran %q", l)
+			}
+		}
+	}
+	// Without N the task refuses to guess it.
+	bin := fakeTools(t, map[string]string{"windpm": windpm})
+	if code, log, _ := runScript(t, bash, shard, bin, "SLURM_ARRAY_TASK_ID=3", "WINDPM_SHARDS="); code == 0 || len(log) != 0 {
+		t.Errorf("without WINDPM_SHARDS: exit %d, %d run(s)", code, len(log))
+	}
+
+	// submit.sh: the array 1-N, then the merge after it.
+	bin = fakeTools(t, map[string]string{"sbatch": `if [ -f "$LOG" ]; then echo 1235; else echo "1234;cluster"; fi
+echo "sbatch N=$WINDPM_SHARDS $*" >> "$LOG"`})
+	code, log, out := runScript(t, bash, filepath.Join("slurm", "submit.sh"), bin, "WINDPM_SHARDS=5")
+	if code != 0 || len(log) != 2 {
+		t.Fatalf("submit.sh: exit %d, %d sbatch call(s)\n%s", code, len(log), out)
+	}
+	if !strings.HasPrefix(log[0], "sbatch N=5 --parsable --export=ALL --array=1-5 ") || !strings.HasSuffix(log[0], "/windpm-shard.sbatch") {
+		t.Errorf("submit.sh: first %q", log[0])
+	}
+	if !strings.HasPrefix(log[1], "sbatch N=5 --parsable --export=ALL --dependency=afterok:1234 --kill-on-invalid-dep=yes ") || !strings.HasSuffix(log[1], "/windpm-report.sbatch") {
+		t.Errorf("submit.sh: second %q", log[1])
+	}
+	if !strings.Contains(out, "job array 1234") || !strings.Contains(out, "job 1235") {
+		t.Errorf("submit.sh printed %q", out)
+	}
+}

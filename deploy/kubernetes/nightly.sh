@@ -27,8 +27,12 @@ kubectl create -f /etc/windpm/shards-job.yaml
 waited=0
 while :; do
 	# The types of the Job's conditions that are true, e.g. "Complete" or
-	# "FailureTarget Failed".
-	conditions=$(kubectl get job "$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')
+	# "FailureTarget Failed". A failed look (the API server restarting)
+	# is tried again at the next poll.
+	if ! conditions=$(kubectl get job "$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}'); then
+		echo "nightly: could not read job/$job; trying again in $poll s" >&2
+		conditions=
+	fi
 	case " $conditions " in
 	*" Complete "*)
 		break
