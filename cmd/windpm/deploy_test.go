@@ -953,3 +953,52 @@ echo "sbatch N=$WINDPM_SHARDS $*" >> "$LOG"`})
 		t.Errorf("submit.sh printed %q", out)
 	}
 }
+
+// TestDeployShardIndex runs the shards Job's container script with sh for
+// every completion index 0…N-1 and a fake windpm: index i scans shard
+// i+1 of N, so the pods cover shards 1…N once each.
+func TestDeployShardIndex(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	var job map[string]any
+	for _, doc := range yamlDocs(t, filepath.Join("kubernetes", "shards-job.yaml")) {
+		if doc["kind"] == "Job" {
+			job = doc
+		}
+	}
+	c := at(podSpec(job), "containers", 0)
+	words, _ := at(c, "command").([]any)
+	args, _ := at(c, "args").([]any)
+	if len(words) != 2 || str(words[1]) != "-c" || len(args) != 1 {
+		t.Fatalf("shards Job: command %v args %v, want sh -c SCRIPT", words, args)
+	}
+	env := []string{}
+	envs, _ := at(c, "env").([]any)
+	for _, e := range envs {
+		env = append(env, str(at(e, "name"))+"="+str(at(e, "value")))
+	}
+	n, _ := at(job, "spec", "completions").(int)
+	bin := fakeTools(t, map[string]string{"windpm": `echo "$*" >> "$LOG"`})
+	for i := 0; i < n; i++ {
+		cmd := exec.Command(sh, "-c", str(args[0]))
+		cmd.Env = append(os.Environ(), append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+filepath.Join(bin, "log"), fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i))...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("index %d: %v\n%s", i, err, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(bin, "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d runs for %d indexes", len(lines), n)
+	}
+	for i, l := range lines {
+		if want := fmt.Sprintf(" --shard %d/%d", i+1, n); !strings.HasSuffix(l, want) {
+			t.Errorf("index %d ran windpm %s, want it to end in%s", i, l, want)
+		}
+	}
+}
