@@ -11,6 +11,6 @@ var errWouldBlock = errors.New("lock held by another process")
 
 // Without flock there is no lock: windpm ships for Linux; other systems
 // build for development only.
-func tryLock(*os.File) error { return nil }
+func tryLock(*os.File, bool) error { return nil }
 
 func unlock(*os.File) error { return nil }

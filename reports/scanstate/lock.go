@@ -40,6 +40,9 @@ func (e *LockedError) Error() string {
 // the holder's pid, host and start, for the message another scan prints.
 type Lock struct {
 	f *os.File
+	// folder is the folder lock a shard holds shared (nil otherwise).
+	folder *os.File
+	shared bool
 	// Stale describes the previous holder when the lock file named one
 	// that no longer holds it (a scan that was killed).
 	Stale *Holder
@@ -47,13 +50,33 @@ type Lock struct {
 
 // Acquire takes the lock of output folder out (of its shard, when shard
 // is not ""), creating out and the state folder if needed. It fails at
-// once with a *LockedError when another process holds it. Shards of one
-// folder take different locks and run at the same time.
+// once with a *LockedError when another process holds it. A whole-fleet
+// scan holds StateDir/lock exclusively; a shard holds it shared and its
+// own StateDir/<shard>/lock exclusively: shards of one folder run at once,
+// and neither runs beside a whole-fleet scan.
 func Acquire(out, shard string) (*Lock, error) {
-	if shard != "" && checkKey(shard) != nil {
+	if shard == "" {
+		return acquire(out, filepath.Join(out, StateDir), false)
+	}
+	if checkKey(shard) != nil {
 		return nil, fmt.Errorf("scan state: %q is not a shard name", shard)
 	}
-	dir := filepath.Join(out, StateDir, shard)
+	folder, err := acquire(out, filepath.Join(out, StateDir), true)
+	if err != nil {
+		return nil, err
+	}
+	l, err := acquire(out, filepath.Join(out, StateDir, shard), false)
+	if err != nil {
+		folder.Release()
+		return nil, err
+	}
+	l.folder = folder.f
+	return l, nil
+}
+
+// acquire takes the lock file in dir, exclusive (recording the holder)
+// or shared.
+func acquire(out, dir string, shared bool) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
 	}
@@ -66,14 +89,19 @@ func Acquire(out, shard string) (*Lock, error) {
 	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
 		_ = json.Unmarshal(b, &prev)
 	}
-	if err := tryLock(f); err != nil {
+	if err := tryLock(f, shared); err != nil {
 		f.Close()
 		if errors.Is(err, errWouldBlock) {
 			return nil, &LockedError{Dir: out, Holder: prev}
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	l := &Lock{f: f}
+	l := &Lock{f: f, shared: shared}
+	if shared {
+		// Shared holders leave the file alone: it names the last
+		// exclusive holder.
+		return l, nil
+	}
 	if prev.PID != 0 {
 		l.Stale = &prev
 	}
@@ -87,10 +115,18 @@ func Acquire(out, shard string) (*Lock, error) {
 
 // Release clears the holder and releases the lock.
 func (l *Lock) Release() error {
-	_ = l.f.Truncate(0)
+	if !l.shared {
+		_ = l.f.Truncate(0)
+	}
 	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
+	}
+	if l.folder != nil {
+		if uerr := unlock(l.folder); err == nil {
+			err = uerr
+		}
+		l.folder.Close()
 	}
 	return err
 }

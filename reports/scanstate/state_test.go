@@ -333,3 +333,38 @@ func TestShards(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLockWholeAndShards: shards run beside each other, not beside a
+// whole-fleet scan of the same folder.
+func TestLockWholeAndShards(t *testing.T) {
+	out := t.TempDir()
+	whole, err := Acquire(out, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Acquire(out, "shard=1-of-2"); err == nil {
+		t.Fatal("a shard started beside a whole-fleet scan")
+	}
+	whole.Release()
+	s1, err := Acquire(out, "shard=1-of-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Acquire(out, "shard=2-of-2")
+	if err != nil {
+		t.Fatalf("second shard: %v", err)
+	}
+	if _, err := Acquire(out, "shard=2-of-2"); err == nil {
+		t.Error("one shard started twice")
+	}
+	if _, err := Acquire(out, ""); err == nil {
+		t.Error("a whole-fleet scan started beside shards")
+	}
+	s1.Release()
+	s2.Release()
+	if l, err := Acquire(out, ""); err != nil {
+		t.Errorf("whole-fleet scan after the shards: %v", err)
+	} else {
+		l.Release()
+	}
+}
