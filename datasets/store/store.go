@@ -105,7 +105,7 @@ func Open(ctx context.Context, loc string) (*Store, error) {
 // a test, a bucket with options a URL cannot give); name stands for it in
 // messages. Close closes b.
 func FromBucket(name string, b *blob.Bucket) *Store {
-	return &Store{loc: strings.TrimRight(name, "/"), bucket: b}
+	return &Store{loc: trimSlash(name), bucket: b}
 }
 
 func openDir(path string) (*Store, error) {
@@ -117,7 +117,15 @@ func openDir(path string) (*Store, error) {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return nil, newError(path, err)
 	}
-	return &Store{loc: strings.TrimRight(path, "/"), dir: dir}, nil
+	return &Store{loc: trimSlash(path), dir: dir}, nil
+}
+
+// trimSlash drops trailing '/' from a path, except from the root.
+func trimSlash(p string) string {
+	if t := strings.TrimRight(p, "/"); t != "" {
+		return t
+	}
+	return p[:min(len(p), 1)]
 }
 
 // String returns the location as messages name it: as given, without a

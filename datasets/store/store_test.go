@@ -160,6 +160,19 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+func TestRootNames(t *testing.T) {
+	s, err := Open(context.Background(), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.String() != "/" || s.URL("etc/x") != "/etc/x" {
+		t.Errorf("String %q, URL %q; want / and /etc/x", s.String(), s.URL("etc/x"))
+	}
+	if s, _ := Open(context.Background(), "out///"); s.String() != "out" {
+		t.Errorf("String %q, want out", s.String())
+	}
+}
+
 func TestErrorMessages(t *testing.T) {
 	for _, c := range []struct {
 		err  error
