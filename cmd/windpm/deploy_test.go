@@ -10,18 +10,23 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/datasets/synth"
+	"github.com/windpm/windpm/reports"
 	"gopkg.in/yaml.v3"
 )
 
@@ -793,7 +798,7 @@ func runScript(t *testing.T, sh, rel, bin string, env ...string) (code int, log 
 	t.Helper()
 	logFile := filepath.Join(bin, "log")
 	cmd := exec.Command(sh, filepath.Join(deployDir, rel))
-	cmd.Env = append(os.Environ(), append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+logFile, "FAKES="+bin)...)
+	cmd.Env = append(os.Environ(), append(slices.Clip(env), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+logFile, "FAKES="+bin)...)
 	out, err := cmd.CombinedOutput()
 	var exitErr *exec.ExitError
 	switch {
@@ -983,7 +988,7 @@ func TestDeployShardIndex(t *testing.T) {
 	bin := fakeTools(t, map[string]string{"windpm": `echo "$*" >> "$LOG"`})
 	for i := 0; i < n; i++ {
 		cmd := exec.Command(sh, "-c", str(args[0]))
-		cmd.Env = append(os.Environ(), append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+filepath.Join(bin, "log"), fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i))...)
+		cmd.Env = append(os.Environ(), append(slices.Clip(env), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LOG="+filepath.Join(bin, "log"), fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i))...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("index %d: %v\n%s", i, err, out)
 		}
@@ -1000,5 +1005,160 @@ func TestDeployShardIndex(t *testing.T) {
 		if want := fmt.Sprintf(" --shard %d/%d", i+1, n); !strings.HasSuffix(l, want) {
 			t.Errorf("index %d ran windpm %s, want it to end in%s", i, l, want)
 		}
+	}
+}
+
+// deployTables reads the scores and alarms tables of a scan's output.
+func deployTables(t *testing.T, out string) (scores, alarms [][]any) {
+	t.Helper()
+	st, err := reports.ReadRecordTable(filepath.Join(out, "scores.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := reports.ReadRecordTable(filepath.Join(out, "alarms.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Rows, at.Rows
+}
+
+// TestDeployEndToEnd runs the manifests' own command lines with the real
+// windpm (this test binary, through TestMain) on a small synthetic fleet:
+// the systemd unit's whole-fleet scan; the Slurm shard task for tasks 1-3
+// at once, then the Slurm merge; the Kubernetes shards Job's script for
+// every index at once (N = 8 for 3 turbines: some shards own no turbine),
+// then nightly.sh's report. Both merges give the whole-fleet scan's scores
+// and alarms, row for row, and its exit code (--fail-on alarm).
+func TestDeployEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes and scans a fleet three times")
+	}
+	sh, errSh := exec.LookPath("sh")
+	bash, errBash := exec.LookPath("bash")
+	if errSh != nil || errBash != nil {
+		t.Skip("needs sh and bash")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := synth.DemoConfig()
+	cfg.Turbines, cfg.Days, cfg.Seed = 3, 24, 7
+	cfg.Faults = synth.DefaultFaults(cfg.Turbines, cfg.Days)
+	if _, err := synth.Generate(context.Background(), cfg, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	bin := fakeTools(t, map[string]string{"windpm": `WINDPM_TEST_MAIN=1 exec "` + self + `" "$@"`})
+	path := "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")
+
+	// relocate runs a manifest's windpm command line in-process with the
+	// words of paths replaced by those of the test.
+	fleet, scada := filepath.Join(dir, "fleet"), filepath.Join(dir, "scada")
+	relocate := func(where, line string, paths map[string]string) int {
+		t.Helper()
+		invs := windpmInvocations(where, line)
+		if len(invs) != 1 {
+			t.Fatalf("%s: %d windpm invocations", where, len(invs))
+		}
+		args := append([]string(nil), invs[0].words...)
+		for i, a := range args {
+			if p, ok := paths[a]; ok {
+				args[i] = p
+			}
+		}
+		stdout, stderr, code := runCLI(t, args...)
+		t.Logf("%s: windpm %s: exit %d\n%s%s", where, strings.Join(args, " "), code, stdout, stderr)
+		return code
+	}
+
+	// systemd: the whole fleet, in-process.
+	service := readDeploy(t, filepath.Join("systemd", "windpm-scan.service"))
+	whole := filepath.Join(dir, "systemd")
+	wantCode := relocate("windpm-scan.service", regexp.MustCompile(`(?m)^ExecStart=(.*)$`).FindStringSubmatch(service)[1],
+		map[string]string{"/srv/windpm/fleet": fleet, "/srv/windpm/scada": scada, "/srv/windpm/scan": whole})
+	if wantCode != 0 && wantCode != exitFailOn {
+		t.Fatalf("whole-fleet scan: exit %d", wantCode)
+	}
+	wantScores, wantAlarms := deployTables(t, whole)
+	if len(wantAlarms) == 0 {
+		t.Fatal("the fleet raised no alarm: the comparison would not cover alarms")
+	}
+
+	// startAll starts the commands at once and waits for them all.
+	startAll := func(what string, cmds []*exec.Cmd) {
+		t.Helper()
+		outs := make([]*bytes.Buffer, len(cmds))
+		for i, c := range cmds {
+			outs[i] = new(bytes.Buffer)
+			c.Stdout, c.Stderr = outs[i], outs[i]
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Errorf("%s %d: %v\n%s", what, i+1, err, outs[i])
+			}
+		}
+	}
+
+	// Slurm: tasks 1-3 of the shard script at once, then the merge.
+	slurmOut := filepath.Join(dir, "slurm")
+	env := append(os.Environ(), path, "WINDPM_SHARDS=3", "SLURM_CPUS_PER_TASK=1",
+		"WINDPM_FLEET="+fleet, "WINDPM_SCADA="+scada, "WINDPM_OUT="+slurmOut)
+	var cmds []*exec.Cmd
+	for k := 1; k <= 3; k++ {
+		c := exec.Command(bash, filepath.Join(deployDir, "slurm", "windpm-shard.sbatch"))
+		c.Env = append(slices.Clip(env), fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", k))
+		cmds = append(cmds, c)
+	}
+	startAll("slurm task", cmds)
+	c := exec.Command(bash, filepath.Join(deployDir, "slurm", "windpm-report.sbatch"))
+	c.Env = env
+	out, err := c.CombinedOutput()
+	code := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if code != wantCode {
+		t.Errorf("slurm merge: exit %d, the whole-fleet scan %d\n%s", code, wantCode, out)
+	}
+	scores, alarms := deployTables(t, slurmOut)
+	if !reflect.DeepEqual(scores, wantScores) || !reflect.DeepEqual(alarms, wantAlarms) {
+		t.Errorf("slurm: merged tables differ from the whole-fleet scan's (%d/%d score rows, %d/%d alarms)", len(scores), len(wantScores), len(alarms), len(wantAlarms))
+	}
+
+	// Kubernetes: every index of the shards Job at once, then the report
+	// line of nightly.sh.
+	var job map[string]any
+	for _, doc := range yamlDocs(t, filepath.Join("kubernetes", "shards-job.yaml")) {
+		job = doc
+	}
+	k8sOut := filepath.Join(dir, "k8s")
+	ctr := at(podSpec(job), "containers", 0)
+	script := strings.NewReplacer("/data/fleet", fleet, "/data/scada", scada, "/data/scan", k8sOut).Replace(str(at(ctr, "args", 0)))
+	kenv := append(os.Environ(), path)
+	envs, _ := at(ctr, "env").([]any)
+	for _, e := range envs {
+		kenv = append(kenv, str(at(e, "name"))+"="+str(at(e, "value")))
+	}
+	n, _ := at(job, "spec", "completions").(int)
+	cmds = nil
+	for i := 0; i < n; i++ {
+		c := exec.Command(sh, "-c", script)
+		c.Env = append(slices.Clip(kenv), fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i))
+		cmds = append(cmds, c)
+	}
+	startAll("kubernetes index", cmds)
+	if code := relocate("nightly.sh", readDeploy(t, filepath.Join("kubernetes", "nightly.sh")), map[string]string{"$out": k8sOut}); code != wantCode {
+		t.Errorf("kubernetes merge: exit %d, the whole-fleet scan %d", code, wantCode)
+	}
+	scores, alarms = deployTables(t, k8sOut)
+	if !reflect.DeepEqual(scores, wantScores) || !reflect.DeepEqual(alarms, wantAlarms) {
+		t.Errorf("kubernetes: merged tables differ from the whole-fleet scan's (%d/%d score rows, %d/%d alarms)", len(scores), len(wantScores), len(alarms), len(wantAlarms))
 	}
 }
