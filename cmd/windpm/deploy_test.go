@@ -726,7 +726,25 @@ func TestDeployShellcheck(t *testing.T) {
 		}
 		files = append(files, p)
 	}
-	if len(files) < 4 {
+	// The units' `sh -c '…'` lines, unescaped as systemd passes them on
+	// ($$ is $, %i the instance name).
+	units, _ := filepath.Glob(filepath.Join(deployDir, "systemd", "*.service"))
+	shC := regexp.MustCompile(`(?m)^Exec[A-Za-z]*=/bin/sh -c '(.*)'$`)
+	for _, u := range units {
+		b, err := os.ReadFile(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range shC.FindAllStringSubmatch(string(b), -1) {
+			script := strings.NewReplacer("$$", "$", "%i", "windpm-scan.service", "%n", "windpm-alert@windpm-scan.service.service").Replace(m[1])
+			p := filepath.Join(dir, fmt.Sprintf("%s-%d.sh", filepath.Base(u), i))
+			if err := os.WriteFile(p, []byte("#!/bin/sh\n"+script+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, p)
+		}
+	}
+	if len(files) < 5 {
 		t.Fatalf("only %d scripts found", len(files))
 	}
 	out, err := exec.Command(sc, append([]string{"--norc", "--severity=style"}, files...)...).CombinedOutput()
