@@ -156,6 +156,7 @@ func Launch(ctx context.Context, bin, dataDir string) (*Server, error) {
 			"MINIO_ROOT_USER="+s.AccessKey, "MINIO_ROOT_PASSWORD="+s.SecretKey,
 			"MINIO_BROWSER=off", "MINIO_UPDATE=off", "MINIO_REGION="+Region)
 		s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+		dieWithParent(s.cmd)
 		if err := s.cmd.Start(); err != nil {
 			return nil, fmt.Errorf("start %s: %w", bin, err)
 		}
