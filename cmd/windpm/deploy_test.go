@@ -1098,6 +1098,16 @@ func TestDeployEndToEnd(t *testing.T) {
 	if wantCode != 0 && wantCode != exitFailOn {
 		t.Fatalf("whole-fleet scan: exit %d", wantCode)
 	}
+	// The operating classes come from the SCADA active power: a --scada
+	// that reads nothing scores every capture in one class "all", with
+	// no error.
+	summary, err := os.ReadFile(filepath.Join(whole, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`"class":\s*"power kW`).Match(summary) {
+		t.Error("whole-fleet scan: no operating class by SCADA power in summary.json: --scada read nothing")
+	}
 	wantScores, wantAlarms := deployTables(t, whole)
 	if len(wantAlarms) == 0 {
 		t.Fatal("the fleet raised no alarm: the comparison would not cover alarms")
