@@ -99,7 +99,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl.IntVar(&o.referenceDays, "reference-days", 21, "days from each sensor's first capture that form its healthy reference period")
 	fl.IntVar(&o.classes, "classes", 2, "operating classes per sensor: quantile bins of shaft speed over the reference period (1: none)")
 	fl.StringVar(&o.persistence, "persistence", "3/5", "K/N: a severity is raised when K of a component's last N captures reach it")
-	fl.StringVar(&o.shard, "shard", "", "K/N: scan only the turbines of shard K of N (1 + FNV-1a-64(turbine id) mod N); shards run at once on one OUT, then `windpm report --from OUT` merges them")
+	fl.StringVar(&o.shard, "shard", "", "K/N: scan only the turbines of shard K of N (1 + FNV-1a-64(turbine id) mod N); shards run at once on one OUT, then 'windpm report --from OUT --out OUT' merges them")
 	return cmd
 }
 
@@ -257,6 +257,9 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		files, err := scada.ExpandPaths(o.scada)
 		if err != nil {
 			return err
+		}
+		if len(files) == 0 {
+			return fmt.Errorf("--scada %s: no SCADA exports found", strings.Join(o.scada, ", "))
 		}
 		for _, f := range files {
 			st, err := os.Stat(f)

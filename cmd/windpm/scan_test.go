@@ -270,6 +270,8 @@ func TestScanUsage(t *testing.T) {
 	busy := filepath.Join(t.TempDir(), "busy")
 	os.MkdirAll(busy, 0o755)
 	os.WriteFile(filepath.Join(busy, "notes.txt"), []byte("mine"), 0o644)
+	emptySCADA := filepath.Join(t.TempDir(), "scada")
+	os.MkdirAll(emptySCADA, 0o755)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -280,6 +282,11 @@ func TestScanUsage(t *testing.T) {
 		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--fail-on", "ok"}, 2, "--fail-on"},
 		{[]string{"scan", "--fleet", dir + "/missing", "--out", dir + "/o"}, 1, "missing"},
 		{[]string{"scan", "--fleet", dir, "--out", busy}, 1, "not empty and not a scan's output folder"},
+		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--scada", busy + "/none"}, 1, "none"},
+		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--scada", emptySCADA}, 1, "no SCADA exports found"},
+		{[]string{"scan", "--fleet", dir, "--out", dir + "/o", "--shard", "4/3"}, 2, "--shard"},
+		{[]string{"report"}, 2, "--from and --out are required"},
+		{[]string{"report", "--from", dir, "--out", dir + "/r"}, 1, "no scan outputs"},
 	} {
 		_, stderr, code := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
