@@ -215,7 +215,10 @@ func ExpandPaths(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+		// The trailing separator makes a folder given as a symbolic link
+		// walked as the folder it points to (WalkDir follows no link,
+		// the root included).
+		err = filepath.WalkDir(p+string(filepath.Separator), func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}

@@ -432,3 +432,28 @@ func TestKeepGoing(t *testing.T) {
 		t.Errorf("all bad: %v", err)
 	}
 }
+
+// TestExpandPathsSymlink: a folder given as a symbolic link stands for the
+// exports in the folder it points to.
+func TestExpandPathsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real")
+	os.MkdirAll(filepath.Join(target, "sub"), 0o755)
+	os.WriteFile(filepath.Join(target, "a.csv"), []byte("x\n"), 0o644)
+	os.WriteFile(filepath.Join(target, "sub", "b.CSV"), []byte("x\n"), 0o644)
+	os.WriteFile(filepath.Join(target, "notes.txt"), []byte("x\n"), 0o644)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	for _, p := range []string{target, link} {
+		got, err := ExpandPaths([]string{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{filepath.Join(p, "a.csv"), filepath.Join(p, "sub", "b.CSV")}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: %v, want %v", p, got, want)
+		}
+	}
+}
