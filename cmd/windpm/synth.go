@@ -91,8 +91,8 @@ the way; --fault replaces them, --healthy removes them.`,
 				}
 				return fmt.Errorf("synth: %w", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "synth: %d captures from %d turbines × %d sensors × %d days, %d SCADA rows, %d faults → %s (manifest %s)\n",
-				truth.Captures, len(truth.Turbines), len(truth.Sensors), truth.Days, truth.SCADARows, len(truth.Faults),
+			fmt.Fprintf(cmd.OutOrStdout(), "synth: %d captures from %d turbines × %d sensors × %d days, %d SCADA rows, %d faults (%d in SCADA only) → %s (manifest %s)\n",
+				truth.Captures, len(truth.Turbines), len(truth.Sensors), truth.Days, truth.SCADARows, len(truth.Faults)+len(truth.SCADAFaults), len(truth.SCADAFaults),
 				out, filepath.Join(out, "fleet", "manifest.csv"))
 			return nil
 		},
