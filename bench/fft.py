@@ -153,6 +153,8 @@ def main():
                     help="every 5-smooth length in [4096, 1048576] and a sample of others, windpm and FFTW")
     ap.add_argument("--metric", default="wall", choices=["wall", "cpu"],
                     help="tables of wall time (ns/op) or of thread CPU time (cpu-ns/op: windpm and FFTW only)")
+    ap.add_argument("--plan-seconds", default="",
+                    help="limit of FFTW's planning per plan (fftw_set_timelimit; default none)")
     ap.add_argument("--wisdom", default="",
                     help="FFTW wisdom file kept between runs (default: a temporary one; the first round plans)")
     ap.add_argument("--step", action="store_true", help="also time the feature step (windpm and FFTW)")
@@ -202,6 +204,8 @@ def main():
     # over the rounds), 3 of 0.2 s otherwise.
     repeat, target = ("1", "0.05") if args.sweep else ("3", "0.2")
     env["FFTW_BENCH_SECONDS"] = target
+    if args.plan_seconds:
+        env["FFTW_PLAN_SECONDS"] = args.plan_seconds
 
     sizes = args.sizes.split(",") if args.sizes else []
     size_re = "(" + "|".join(sizes) + ")" if sizes else r"\d+"

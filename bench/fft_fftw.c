@@ -11,6 +11,9 @@
  * written back at the end, so that later rounds skip the slow measuring.
  * FFTW_BENCH_SECONDS sets the length of one repeat (default 0.2 s; the
  * sweep of bench/fft.py --sweep uses less to fit hundreds of sizes).
+ * FFTW_PLAN_SECONDS, if set, limits the planning of each plan
+ * (fftw_set_timelimit: past it FFTW_MEASURE stops trying algorithms and
+ * keeps the best found, so a plan may be slower than an unlimited one).
  *
  * For each size it executes the plan `number` times per repeat, with
  * `number` chosen so that one repeat lasts about 0.2 s (FFTW_BENCH_SECONDS),
@@ -90,6 +93,8 @@ int main(int argc, char **argv) {
 	if (repeat < 1) repeat = 1;
 	const char *secs = getenv("FFTW_BENCH_SECONDS");
 	if (secs && atof(secs) > 0) target = atof(secs);
+	const char *limit = getenv("FFTW_PLAN_SECONDS");
+	if (limit && atof(limit) > 0) fftw_set_timelimit(atof(limit));
 	const char *wisdom = getenv("FFTW_WISDOM");
 	if (wisdom && *wisdom) fftw_import_wisdom_from_filename(wisdom);
 	srand(1);
