@@ -111,6 +111,9 @@ func TestPathsAgainstNaiveDFT(t *testing.T) {
 		sizes = append(sizes, 2+r.IntN(3000))
 	}
 	sizes = append(sizes, 2*r.IntN(1500)+2, 8192)
+	// Benchmarked lengths with radix-7, 11 and 13 passes (radix7 and
+	// radixOdd after passes of 2, 3, 4 and 5), and radix 17 … 29 passes.
+	sizes = append(sizes, 4368, 5808, 8820, 5500, 4*17*19, 2*23*29)
 	for _, simd := range codePaths() {
 		for _, n := range sizes {
 			x := coreRandReal(n, uint64(n)+3)
