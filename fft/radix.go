@@ -2,6 +2,8 @@ package fft
 
 import "math"
 
+//go:generate go run gen_radix.go
+
 // stage is one pass of the self-sorting (Stockham) decimation-in-frequency
 // transform of length N. A pass of radix r on the current sub-length r·m,
 // with stride s (the product of the radices before it, so N = r·m·s), maps
@@ -20,7 +22,7 @@ type stage struct {
 	r, m, s int
 	// tw holds the twiddles w^(j·p) at [p·(r−1) + j−1].
 	tw []complex128
-	// cs holds, for the odd radices without their own kernel (11 … 31),
+	// cs holds, for the odd radices without their own kernel (17 … 31),
 	// cos(2π·j·k/r) at [2·((j−1)·h + k−1)] and sin(2π·j·k/r) at the next
 	// index, 1 <= j, k <= h = (r−1)/2 (radixOdd).
 	cs []float64
@@ -50,7 +52,7 @@ func newStage(r, m, s int, simd bool) stage {
 			st.tw[p*(r-1)+j-1] = expi(-1, t, r*m)
 		}
 	}
-	if r > 7 {
+	if r > 13 {
 		h := (r - 1) / 2
 		st.cs = make([]float64, 2*h*h)
 		for j := 1; j <= h; j++ {
@@ -168,6 +170,10 @@ func (st *stage) run(y, x []complex128) {
 		radix5(y, x, st.m, st.s, 0, 0, tw)
 	case 7:
 		radix7(y, x, st.m, st.s, tw)
+	case 11:
+		radix11(y, x, st.m, st.s, tw)
+	case 13:
+		radix13(y, x, st.m, st.s, tw)
 	default:
 		radixOdd(y, x, st.r, st.m, st.s, tw, st.cs)
 	}
@@ -471,7 +477,7 @@ func radix7(y, x []complex128, m, s int, tw []complex128) {
 // scratch.
 const maxOddHalf = (maxDirectRadix - 1) / 2
 
-// radixOdd is the pass of an odd radix r (11 … maxDirectRadix) in the
+// radixOdd is the pass of an odd radix r (17 … maxDirectRadix) in the
 // symmetric form of radix7, with the cosines and sines in cs (stage.cs):
 // 2·h² real multiply-adds per output pair, h = (r−1)/2, about r² real
 // multiplications per butterfly instead of the 4·r² of the direct form.
