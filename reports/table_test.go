@@ -779,3 +779,42 @@ func TestFeatureReaderSelect(t *testing.T) {
 		rowsEqual(t, []FeatureRow{got}, []FeatureRow{want})
 	}
 }
+
+// TestFeatureWriterNoDocs: without docs the file reads back the same rows
+// and columns (docs empty) and is smaller.
+func TestFeatureWriterNoDocs(t *testing.T) {
+	dir := t.TempDir()
+	s := testSchema(false)
+	rows := testRows(3, false)
+	size := map[bool]int64{}
+	for _, noDocs := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("f-%v.parquet", noDocs))
+		w, err := NewFeatureWriterOptions(path, s, nil, FeatureWriterOptions{Snappy: true, NoDocs: noDocs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			if err := w.Write(&rows[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		tab, err := ReadFeatureTable(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rowsEqual(t, tab.Rows, rows)
+		for _, c := range tab.Schema.Features {
+			if (c.Doc == "") != noDocs {
+				t.Errorf("NoDocs %v: column %s doc %q", noDocs, c.Name, c.Doc)
+			}
+		}
+		st, _ := os.Stat(path)
+		size[noDocs] = st.Size()
+	}
+	if size[true] >= size[false] {
+		t.Errorf("without docs %d bytes, with %d", size[true], size[false])
+	}
+}

@@ -114,6 +114,13 @@ type FeatureWriterOptions struct {
 	// 2-core machine), while compression matters little at that size.
 	// Every Parquet reader reads both.
 	Snappy bool
+	// NoDocs leaves the columns' docs out of the file's metadata
+	// (windpm.columns and the Arrow schema keep names, types, units and
+	// roles). The docs of the 150-odd columns are 85 KB: 85 % of a 3-row
+	// partition file, and most of what a reader parses to open it. For a
+	// scan's partition files; `windpm help schema` and docs/schema.md
+	// have the docs.
+	NoDocs bool
 }
 
 // NewFeatureWriterOptions is NewFeatureWriter with options.
@@ -126,6 +133,11 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cols := s.Columns()
+	if o.NoDocs {
+		for i := range cols {
+			cols[i].Doc = ""
+		}
+	}
 	md, keys, err := tableMetadata(&s, cols, fileMeta)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -383,8 +383,12 @@ func checkOutFolder(out string) error {
 	return nil
 }
 
+// partitionWriterOptions are the options of a scan's partition files.
+var partitionWriterOptions = reports.FeatureWriterOptions{Snappy: true, NoDocs: true}
+
 // scanConfig returns the fingerprint of what shapes the feature rows: the
-// table's columns and the extraction settings.
+// table's columns, how the partition files are written and the extraction
+// settings.
 func scanConfig(set *scanSettings, cfg features.Config) (scanstate.Config, error) {
 	cols := set.schema.Columns()
 	names := make([]string, len(cols))
@@ -394,6 +398,7 @@ func scanConfig(set *scanSettings, cfg features.Config) (scanstate.Config, error
 	desc := map[string]any{
 		"schema_version": features.SchemaVersion, "columns": names, "component_bands": cfg.BandNames,
 		"channel": set.opts.Channel, "rate_hz": set.opts.RateHz, "rpm": set.opts.RPM,
+		"partition_files": partitionWriterOptions,
 	}
 	b, err := json.Marshal(desc)
 	if err != nil {
@@ -659,9 +664,9 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 					return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
 				}
 				var err error
-				// A partition file holds a turbine-day: Snappy (see
-				// reports.FeatureWriterOptions).
-				if w, err = reports.NewFeatureWriterOptions(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta, reports.FeatureWriterOptions{Snappy: true}); err != nil {
+				// A partition file holds a turbine-day: Snappy, and no
+				// column docs (see reports.FeatureWriterOptions).
+				if w, err = reports.NewFeatureWriterOptions(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta, partitionWriterOptions); err != nil {
 					return err
 				}
 				wPart = part
