@@ -3,7 +3,8 @@ package fft
 import "math"
 
 // maxDirectRadix is the largest prime factor that the mixed-radix path
-// handles with a direct O(r²) butterfly. A length with a larger prime factor
+// handles with a direct O(r²) butterfly (radix7, radix11, radix13, radixOdd
+// in radix.go, in the symmetric form). A length with a larger prime factor
 // goes through Bluestein's algorithm instead: a direct radix-r pass costs
 // about r complex multiply-adds per point, while Bluestein costs two
 // power-of-two transforms of 2n to 4n points plus three pointwise passes,
