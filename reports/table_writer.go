@@ -121,6 +121,12 @@ type FeatureWriterOptions struct {
 	// scan's partition files; `windpm help schema` and docs/schema.md
 	// have the docs.
 	NoDocs bool
+	// NoStats writes no column statistics (min, max, null count). They
+	// let a query engine skip row groups, which a file of a few rows
+	// never needs, and arrow/go v15 reads each statistic through a
+	// buffer of at least 512 bytes: 0.8 MB of allocation to open a
+	// 150-column file. For a scan's partition files.
+	NoStats bool
 }
 
 // NewFeatureWriterOptions is NewFeatureWriter with options.
@@ -171,7 +177,7 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 		parquet.WithCompression(codec),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithCreatedBy("windpm " + md[MetaToolVersion]),
-		parquet.WithStats(true),
+		parquet.WithStats(!o.NoStats),
 		// Version 2 data pages: arrow/go v15 grows the level buffer of a
 		// version 1 page by a few bytes per run (quadratic; 5× slower
 		// and 4× the allocation for nullable columns, measured with

@@ -384,7 +384,7 @@ func checkOutFolder(out string) error {
 }
 
 // partitionWriterOptions are the options of a scan's partition files.
-var partitionWriterOptions = reports.FeatureWriterOptions{Snappy: true, NoDocs: true}
+var partitionWriterOptions = reports.FeatureWriterOptions{Snappy: true, NoDocs: true, NoStats: true}
 
 // scanConfig returns the fingerprint of what shapes the feature rows: the
 // table's columns, how the partition files are written and the extraction
@@ -664,8 +664,8 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 					return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
 				}
 				var err error
-				// A partition file holds a turbine-day: Snappy, and no
-				// column docs (see reports.FeatureWriterOptions).
+				// A partition file holds a turbine-day: Snappy, no column
+				// docs, no statistics (see reports.FeatureWriterOptions).
 				if w, err = reports.NewFeatureWriterOptions(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta, partitionWriterOptions); err != nil {
 					return err
 				}

@@ -111,7 +111,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		},
 	}
 	rep.Failed = failures
-	if rep.SCADA, err = scanSCADASection(cmd.Context(), set, power); err != nil {
+	if rep.SCADA, err = scanSCADASection(cmd.Context(), set, power, len(fleet.Turbines)); err != nil {
 		return nil, err
 	}
 	sum := &deriveSummary{}

@@ -27,7 +27,7 @@ import (
 // read one set of files at a time (power.files: the files that hold a
 // turbine), all columns, and only thinned series are kept for the
 // figures, so memory holds one file set, not the fleet's SCADA.
-func scanSCADASection(ctx context.Context, set *scanSettings, power *scadaPower) (*scanreport.SCADA, error) {
+func scanSCADASection(ctx context.Context, set *scanSettings, power *scadaPower, fleetTurbines int) (*scanreport.SCADA, error) {
 	if set.scadaPaths == nil || power == nil {
 		return nil, nil
 	}
@@ -81,12 +81,33 @@ func scanSCADASection(ctx context.Context, set *scanSettings, power *scadaPower)
 				sec.Density = density
 			}
 			if st != nil {
+				if fleetTurbines > scadaFiguresUpTo && len(st.Events) == 0 {
+					summarise(st)
+				}
 				sec.Turbines = append(sec.Turbines, *st)
 			}
 		}
 	}
 	sort.SliceStable(sec.Turbines, func(i, j int) bool { return sec.Turbines[i].Turbine < sec.Turbines[j].Turbine })
 	return sec, nil
+}
+
+// scadaFiguresUpTo is the largest fleet (turbines listed, whatever the
+// shard, so that shards and a whole-fleet scan decide alike) whose SCADA
+// section draws every turbine's measured power curve and residual
+// trends; above it only turbines with temperature events get them, so
+// that the report and the memory that builds it grow with the events,
+// not the fleet (about 115 KB of HTML per turbine otherwise).
+const scadaFiguresUpTo = 12
+
+// summarise drops a turbine's measured points and residual series,
+// keeping the fitted curve, the counts and the models' figures.
+func summarise(st *scanreport.SCADATurbine) {
+	st.Curve.WindMS, st.Curve.PowerKW, st.Curve.Flagged = nil, nil, nil
+	for i := range st.Models {
+		st.Models[i].Times, st.Models[i].Values = nil, nil
+	}
+	st.Summary = true
 }
 
 // scadaTurbineSection analyses one turbine of tab for the report.

@@ -49,6 +49,12 @@ type SCADATurbine struct {
 	Models []SCADAModel
 	// Events are the events of the criticality counter.
 	Events []SCADAEvent
+	// Summary says that the measured points of the power curve and the
+	// residual trends were left out (the caller's choice for a turbine
+	// without events in a large fleet, so that the report does not grow
+	// by a figure set per turbine): the curve figure shows the fitted
+	// curve, the tables stay.
+	Summary bool
 }
 
 // FlagCount is the number of rows carrying one quality flag.
@@ -360,6 +366,9 @@ func newSCADAView(s *SCADA) *scadaView {
 			opened = t.Events[0].Opened
 		}
 		for _, m := range t.Models {
+			if t.Summary {
+				break
+			}
 			tr := Trend{Indicator: m.Target + " residual", Unit: "°C", Times: m.Times, Values: m.Values, Baseline: 0,
 				Thresholds: []Threshold{{Severity: "warning", Value: m.Threshold}}, ReferenceEnd: m.ReferenceEnd, Opened: opened}
 			tv.Residuals = append(tv.Residuals, drawn(tr.Indicator+" ("+tr.Unit+")", func() (string, error) { return trendSVG(tr) }))

@@ -274,3 +274,32 @@ func TestChromiumRendersSCADA(t *testing.T) {
 		t.Fatalf("a script from a hostile name ran (data-pwned=%s)", v)
 	}
 }
+
+// TestSCADASummary: a turbine marked Summary gets no residual trends and
+// says why; its fitted curve and tables stay.
+func TestSCADASummary(t *testing.T) {
+	r := sampleReport(1, "WT01", "WT02")
+	r.SCADA = sampleSCADA("WT01", "WT02")
+	full, _ := writeHTML(t, r)
+	st := &r.SCADA.Turbines[1]
+	st.Curve.WindMS, st.Curve.PowerKW, st.Curve.Flagged = nil, nil, nil
+	for i := range st.Models {
+		st.Models[i].Times, st.Models[i].Values = nil, nil
+	}
+	st.Summary = true
+	b, _ := writeHTML(t, r)
+	doc := parseHTML(t, b)
+	sec := findAll(doc, byID(scadaAnchor("WT02")))
+	if len(sec) != 1 {
+		t.Fatalf("%d sections for WT02", len(sec))
+	}
+	if n := len(findAll(sec[0], func(n *html.Node) bool { return hasClass(n, "trend") })); n != 0 {
+		t.Errorf("%d residual trends drawn for a summary turbine", n)
+	}
+	if n := len(findAll(sec[0], func(n *html.Node) bool { return hasClass(n, "scada-models") })); n != 1 {
+		t.Errorf("%d model tables for a summary turbine, want 1", n)
+	}
+	if !bytes.Contains(b, []byte("drawn for turbines with events only")) || len(b) >= len(full) {
+		t.Errorf("summary not said, or the page did not shrink (%d vs %d bytes)", len(b), len(full))
+	}
+}
