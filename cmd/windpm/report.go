@@ -94,10 +94,10 @@ func findParts(from []string) ([]reportPart, error) {
 	}
 	n := parts[0].n
 	seen := map[int]string{}
-	if n == 0 && len(parts) > 1 {
-		return nil, fmt.Errorf("%s and %s are both whole-fleet scans (no shards/); report merges the shards of one scan", parts[0].dir, parts[1].dir)
-	}
 	for _, p := range parts {
+		if n == 0 && p.n == 0 && p.dir != parts[0].dir {
+			return nil, fmt.Errorf("%s and %s are both whole-fleet scans (no shards/); report merges the shards of one scan", parts[0].dir, p.dir)
+		}
 		if p.n != n {
 			return nil, fmt.Errorf("%s and %s are not shards of one scan (a shard count of %d and %d); give the shards of one --shard K/N", parts[0].dir, p.dir, n, p.n)
 		}
