@@ -35,30 +35,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-for f in /usr/bin/time /usr/bin/python3; do
-	[ -x "$f" ] || { echo "features.sh: $f missing (apt-get install time python3-numpy python3-scipy python3-yaml)" >&2; exit 2; }
-done
-work=$(mktemp -d /tmp/windpm-featbench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-bin=$work/windpm
-CGO_ENABLED=0 go build -o "$bin" ./cmd/windpm
-[ -n "$raw" ] || raw=$work/raw.txt
-: >"$raw"
+[ -x /usr/bin/python3 ] || { echo "features.sh: /usr/bin/python3 missing (apt-get install python3-numpy python3-scipy python3-yaml)" >&2; exit 2; }
+. bench/lib.sh
+bench_setup features.sh windpm-featbench
 
-# timed NAME CMD...: runs CMD under GNU time, appends "NAME wall_s
-# peak_rss_kib user_s sys_s" to the raw file and echoes it. The peak RSS is
-# GNU time's %M: that of the largest single process (for the numpy peer
-# with --jobs 2, the largest of the parent and its workers, not their sum).
-timed() {
-	local name=$1; shift
-	/usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
-		echo "features.sh: $name failed:" >&2; cat "$work/err" "$work/out" >&2; exit 1; }
-	local line="$name $(cat "$work/time")"
-	echo "$line" >>"$raw"
-	echo "$line   # $(tail -n1 "$work/out")"
-}
-
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" | tee -a "$raw"
+bench_machine | tee -a "$raw"
 echo "# $(go version); windpm $(git describe --always --dirty 2>/dev/null || echo '?'); $(/usr/bin/python3 -c 'import numpy, scipy; print("numpy", numpy.__version__, "scipy", scipy.__version__)')" | tee -a "$raw"
 
 if [ $memory = 1 ]; then

@@ -24,28 +24,16 @@ while [ $# -gt 0 ]; do
 	*) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -x /usr/bin/time ] || { echo "scale.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
-work=$(mktemp -d /tmp/windpm-scale.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-bin=$work/windpm
-CGO_ENABLED=0 go build -o "$bin" ./cmd/windpm
-[ -n "$raw" ] || raw=$work/raw.txt
-: >"$raw"
+. bench/lib.sh
+bench_setup scale.sh windpm-scale
 
-timed() {
-	local name=$1; shift
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
-		echo "scale.sh: $name failed:" >&2; cat "$work/err" "$work/out" >&2; exit 1; }
-	echo "$name $(cat "$work/time")" | tee -a "$raw"
-}
-
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" | tee -a "$raw"
+bench_machine | tee -a "$raw"
 echo "# $(go version); windpm $(git describe --always --dirty 2>/dev/null || echo '?')" | tee -a "$raw"
 "$bin" synth --out "$work/f" --turbines "$turbines" --days "$days" --seconds "$seconds" --seed 1 >/dev/null
 n=$(find "$work/f/fleet" -name '*.wav' | wc -l)
 bytes=$(find "$work/f/fleet" -name '*.wav' -printf '%s\n' | awk '{s+=$1} END {print s}')
 echo "# fleet: $turbines turbines x 3 sensors x $days days, --seconds $seconds: $n captures, $bytes bytes of WAV" | tee -a "$raw"
-echo "# columns: run wall_s user_s sys_s peak_rss_kb" | tee -a "$raw"
+echo "# columns: run wall_s peak_rss_kb user_s sys_s" | tee -a "$raw"
 args=(--fleet "$work/f/fleet" --scada "$work/f/scada")
 timed whole-jobs1 "$bin" scan "${args[@]}" --out "$work/whole" --jobs 1
 timed whole-jobs2 "$bin" scan "${args[@]}" --out "$work/whole2" --jobs 2
@@ -61,7 +49,7 @@ rows = {}
 for line in open(sys.argv[1]):
     if line.startswith("#") or not line.strip():
         continue
-    name, wall, user, sys_, rss = line.split()[:5]
+    name, wall, rss, user, sys_ = line.split()[:5]
     rows[name] = (float(wall), float(user) + float(sys_), int(rss) / 1024)
 n, nbytes = int(sys.argv[2]), int(sys.argv[3])
 w = rows["whole-jobs1"]

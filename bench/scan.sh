@@ -26,24 +26,11 @@ while [ $# -gt 0 ]; do
 	*) echo "scan.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -x /usr/bin/time ] || { echo "scan.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
-work=$(mktemp -d /tmp/windpm-scanbench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-bin=$work/windpm
-CGO_ENABLED=0 go build -o "$bin" ./cmd/windpm
-[ -n "$raw" ] || raw=$work/raw.txt
-: >"$raw"
+. bench/lib.sh
+bench_setup scan.sh windpm-scanbench
+timed_grep=scan:
 
-timed() {
-	local name=$1; shift
-	/usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
-		echo "scan.sh: $name failed:" >&2; cat "$work/err" "$work/out" >&2; exit 1; }
-	local line="$name $(cat "$work/time")"
-	echo "$line" >>"$raw"
-	echo "$line   # $(grep -m1 'scan:' "$work/out" | tail -c 120)"
-}
-
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" | tee -a "$raw"
+bench_machine | tee -a "$raw"
 echo "# $(go version); windpm $(git describe --always --dirty 2>/dev/null || echo '?'); jobs $jobs" | tee -a "$raw"
 
 first=""
@@ -77,5 +64,6 @@ print("\n| run | captures | wall s | captures/s | CPU s | peak RSS MiB |")
 print("|---|---|---|---|---|---|")
 for name, (wall, rss, cpu) in rows.items():
     n = int(name.rsplit("-", 1)[1])
-    print("| %s | %d | %.1f | %.1f | %.1f | %.0f |" % (name.rsplit("-", 1)[0], n, wall, n / wall, cpu, rss))
+    rate = "%.1f" % (n / wall) if wall > 0 else "—"
+    print("| %s | %d | %.1f | %s | %.1f | %.0f |" % (name.rsplit("-", 1)[0], n, wall, rate, cpu, rss))
 PY
