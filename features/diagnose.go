@@ -532,24 +532,10 @@ func (d *Diagnoser) bandSpectrum(i int, fs, lo, hi float64) float64 {
 		bp.z[j] = 2 * d.xspec[k1+j]
 	}
 	bp.cp.Inverse(bp.z, bp.z)
-	var s1, s2, s4 float64
 	for j, c := range bp.z {
-		v := math.Hypot(real(c), imag(c))
-		bp.env[j] = v
-		s1 += v
-		p := v * v
-		s2 += p
-		s4 += p * p
+		bp.env[j] = math.Hypot(real(c), imag(c))
 	}
-	lf := float64(l)
-	sk := math.NaN()
-	if s2 > 0 {
-		sk = (s4/lf)/((s2/lf)*(s2/lf)) - 2
-	}
-	m := s1 / lf
-	for j := range bp.env {
-		bp.env[j] -= m
-	}
+	sk := centreEnvelope(bp.env)
 	bp.amp.Compute(bp.spec, bp.env)
 	d.spec[i] = bp.spec
 	return sk

@@ -249,22 +249,8 @@ func (g *bearingGroup) compute(dst []float64, in *Input) error {
 	}
 	g.zp.Apply(g.env, g.x)
 	g.hil.Magnitude(g.env, g.env)
-	var s1, s2, s4 float64
-	for _, v := range g.env {
-		s1 += v
-		p := v * v
-		s2 += p
-		s4 += p * p
-	}
+	sk := centreEnvelope(g.env)
 	nf := float64(n)
-	sk := math.NaN()
-	if s2 > 0 {
-		sk = (s4/nf)/((s2/nf)*(s2/nf)) - 2
-	}
-	m := s1 / nf
-	for i := range g.env {
-		g.env[i] -= m
-	}
 	g.amp.Compute(g.spec, g.env)
 
 	binHz := fs / nf
@@ -341,4 +327,28 @@ func lineFloor(a []float64, k0, w int, tolBins float64, scr []float64) (float64,
 		}
 	}
 	return medianOf(scr), scr
+}
+
+// centreEnvelope returns the spectral kurtosis of the envelope env,
+// E|e|⁴ / (E|e|²)² − 2 (NaN for an all-zero envelope), and removes env's
+// mean in place, so that its amplitude spectrum shows the lines and not
+// the mean.
+func centreEnvelope(env []float64) float64 {
+	var s1, s2, s4 float64
+	for _, v := range env {
+		s1 += v
+		p := v * v
+		s2 += p
+		s4 += p * p
+	}
+	nf := float64(len(env))
+	sk := math.NaN()
+	if s2 > 0 {
+		sk = (s4/nf)/((s2/nf)*(s2/nf)) - 2
+	}
+	m := s1 / nf
+	for i := range env {
+		env[i] -= m
+	}
+	return sk
 }
