@@ -333,6 +333,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"Atomic", testAtomic},
 		{"List", testList},
 		{"Errors", testErrors},
+		{"Tree", testTree},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := open(t)
