@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -73,7 +74,13 @@ func ReadRecordTable(path string) (t *RecordTable, err error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("%s: is a folder, not a Parquet file", path)
 	}
-	if fi.Size() == 0 {
+	return ReadRecordTableFrom(path, f, fi.Size())
+}
+
+// ReadRecordTableFrom is ReadRecordTable on the size bytes of r (an
+// object in a bucket, read by ranged requests), which messages call path.
+func ReadRecordTableFrom(path string, r io.ReaderAt, size int64) (t *RecordTable, err error) {
+	if size == 0 {
 		return nil, fmt.Errorf("%s: empty file, not a Parquet file", path)
 	}
 	defer func() {
@@ -82,11 +89,10 @@ func ReadRecordTable(path string) (t *RecordTable, err error) {
 			t, err = nil, fmt.Errorf("%s: corrupt Parquet file: %s", path, oneLine(fmt.Sprint(e)))
 		}
 	}()
-	pf, err := file.NewParquetReader(f)
+	pf, err := file.NewParquetReader(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable Parquet file: %s", path, oneLine(err.Error()))
 	}
-	defer pf.Close()
 	t, err = readRecordTable(pf)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", path, oneLine(err.Error()))

@@ -203,7 +203,7 @@ func (b *recordColumn) listLevels(n int, null bool) {
 type RecordWriter struct {
 	path    string
 	cols    []TableColumn
-	out     *atomicfile.File
+	out     CommitWriter
 	fw      *file.Writer
 	buf     []recordColumn
 	rgRows  int
@@ -230,7 +230,22 @@ func NewRecordWriter(path, table string, schemaVersion int, cols []TableColumn, 
 	return newRecordWriter(path, table, schemaVersion, cols, fileMeta, MaxRowGroupRows, RowGroupBytes)
 }
 
+// NewRecordWriterTo is NewRecordWriter writing to out, which messages
+// call name: Close commits out, Abort (or a failed Close) aborts it; when
+// the writer cannot be made, out is aborted.
+func NewRecordWriterTo(name string, out CommitWriter, table string, schemaVersion int, cols []TableColumn, fileMeta map[string]string) (*RecordWriter, error) {
+	w, err := newRecordWriterTo(name, func() (CommitWriter, error) { return out, nil }, table, schemaVersion, cols, fileMeta, MaxRowGroupRows, RowGroupBytes)
+	if err != nil {
+		out.Abort()
+	}
+	return w, err
+}
+
 func newRecordWriter(path, table string, schemaVersion int, cols []TableColumn, fileMeta map[string]string, rgRows, rgBytes int) (*RecordWriter, error) {
+	return newRecordWriterTo(path, func() (CommitWriter, error) { return atomicfile.Create(path) }, table, schemaVersion, cols, fileMeta, rgRows, rgBytes)
+}
+
+func newRecordWriterTo(path string, create func() (CommitWriter, error), table string, schemaVersion int, cols []TableColumn, fileMeta map[string]string, rgRows, rgBytes int) (*RecordWriter, error) {
 	if err := validateRecordColumns(table, cols); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -297,7 +312,7 @@ func newRecordWriter(path, table string, schemaVersion int, cols []TableColumn, 
 			opts = append(opts, parquet.WithDictionaryFor(p, true))
 		}
 	}
-	out, err := atomicfile.Create(path)
+	out, err := create()
 	if err != nil {
 		return nil, err
 	}

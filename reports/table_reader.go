@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/schema"
 	"github.com/windpm/windpm/datasets"
@@ -63,12 +64,14 @@ func ReadFeatureTable(path string) (*FeatureTable, error) {
 // record batch in memory, so that a table of any size can be streamed.
 // A FeatureReader belongs to one goroutine.
 type FeatureReader struct {
-	path   string
-	files  []string
-	next   int // index into files of the next file to open
-	schema FeatureSchema
-	cols   []TableColumn
-	meta   map[string]string
+	path  string
+	files []string
+	next  int // index into files of the next file to open
+	// openFile opens a file for random access (nil: the local file).
+	openFile func(name string) (parquet.ReaderAtSeeker, error)
+	schema   FeatureSchema
+	cols     []TableColumn
+	meta     map[string]string
 
 	pf   *file.Reader
 	rg   int      // next row group of pf
@@ -81,6 +84,20 @@ type FeatureReader struct {
 	lpos int      // read position in the list column's levels
 	// skip marks the columns SelectFeatures left out (nil: none).
 	skip []bool
+}
+
+// OpenFeatureFiles opens the features table made of the files names (in
+// that order), each opened by open (closed by the reader when it is an
+// io.Closer): a table in object storage, read by ranged requests.
+func OpenFeatureFiles(names []string, open func(name string) (parquet.ReaderAtSeeker, error)) (*FeatureReader, error) {
+	if len(names) == 0 {
+		return nil, errors.New("features table: no files")
+	}
+	r := &FeatureReader{path: names[0], files: names, openFile: open}
+	if err := r.open(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // OpenFeatureTable opens the features table at path (a file or a
@@ -168,8 +185,19 @@ func (r *FeatureReader) open() (err error) {
 		}
 	}()
 	r.next++
-	pf, err := file.OpenParquetFile(p, false)
-	if err != nil {
+	var pf *file.Reader
+	if r.openFile != nil {
+		src, err := r.openFile(p)
+		if err != nil {
+			return err
+		}
+		if pf, err = file.NewParquetReader(src); err != nil {
+			if c, ok := src.(io.Closer); ok {
+				c.Close()
+			}
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	} else if pf, err = file.OpenParquetFile(p, false); err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	kv := make(map[string]string)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"runtime/debug"
 	"slices"
@@ -79,7 +80,7 @@ type FeatureRow struct {
 type FeatureWriter struct {
 	path   string
 	schema FeatureSchema
-	out    *atomicfile.File
+	out    CommitWriter
 	fw     *file.Writer
 	rgRows int
 	cols   []colBuf // one per column, in table order
@@ -134,7 +135,31 @@ func NewFeatureWriterOptions(path string, s FeatureSchema, fileMeta map[string]s
 	return newFeatureWriter(path, s, fileMeta, RowGroupRows(&s), o)
 }
 
+// CommitWriter is where a FeatureWriter writes: bytes that become visible
+// at Commit, and nothing on Abort (reports/atomicfile.File, a store
+// object's Writer).
+type CommitWriter interface {
+	io.Writer
+	Commit() error
+	Abort()
+}
+
+// NewFeatureWriterTo is NewFeatureWriterOptions writing to out, which
+// messages call name. The writer's Close commits out; Abort (or a failed
+// Close) aborts it. When the writer cannot be made, out is aborted.
+func NewFeatureWriterTo(name string, out CommitWriter, s FeatureSchema, fileMeta map[string]string, o FeatureWriterOptions) (*FeatureWriter, error) {
+	w, err := newFeatureWriterTo(name, func() (CommitWriter, error) { return out, nil }, s, fileMeta, RowGroupRows(&s), o)
+	if err != nil {
+		out.Abort()
+	}
+	return w, err
+}
+
 func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, rgRows int, o FeatureWriterOptions) (*FeatureWriter, error) {
+	return newFeatureWriterTo(path, func() (CommitWriter, error) { return atomicfile.Create(path) }, s, fileMeta, rgRows, o)
+}
+
+func newFeatureWriterTo(path string, create func() (CommitWriter, error), s FeatureSchema, fileMeta map[string]string, rgRows int, o FeatureWriterOptions) (*FeatureWriter, error) {
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -197,7 +222,7 @@ func newFeatureWriter(path string, s FeatureSchema, fileMeta map[string]string, 
 	}
 	props := parquet.NewWriterProperties(opts...)
 
-	out, err := atomicfile.Create(path)
+	out, err := create()
 	if err != nil {
 		return nil, err
 	}

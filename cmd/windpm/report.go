@@ -3,14 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/scanreport"
@@ -57,58 +55,73 @@ taken as one whole-fleet scan (its report is written again).`,
 	return cmd
 }
 
-// reportPart is the derived outputs of one shard (or of a whole scan).
+// reportPart is the derived outputs of one shard (or of a whole scan):
+// the folder dir ("." or shards/shard=K-of-N) of a scan's location.
 type reportPart struct {
+	loc  *outLoc
 	dir  string
 	k, n int // 0, 0 for a whole-fleet scan
 }
 
-// findParts lists the derived outputs under the --from folders and checks
+// name is what messages call the part.
+func (p reportPart) name() string { return p.loc.dirName(p.dir) }
+
+// findParts lists the derived outputs in the --from locations and checks
 // that they make one whole fleet: every shard of one N exactly once, or a
 // single whole-fleet scan.
-func findParts(from []string) ([]reportPart, error) {
+func findParts(from []*outLoc) ([]reportPart, error) {
 	var parts []reportPart
-	for _, dir := range from {
-		entries, err := os.ReadDir(filepath.Join(dir, "shards"))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", dir, err)
-		}
+	for _, loc := range from {
 		found := false
-		for _, e := range entries {
+		for c, err := range loc.st.Children(loc.ctx, "shards/") {
+			if err != nil {
+				if errors.Is(err, store.ErrNoBucket) {
+					break // no such folder: no scan there (said below)
+				}
+				return nil, err
+			}
 			var k, n int
-			if !e.IsDir() {
+			if !c.Dir {
 				continue
 			}
-			if _, err := fmt.Sscanf(e.Name(), "shard=%d-of-%d", &k, &n); err != nil || e.Name() != fmt.Sprintf("shard=%d-of-%d", k, n) {
+			if _, err := fmt.Sscanf(c.Name, "shard=%d-of-%d", &k, &n); err != nil || c.Name != fmt.Sprintf("shard=%d-of-%d", k, n) {
 				continue
 			}
-			parts = append(parts, reportPart{dir: filepath.Join(dir, "shards", e.Name()), k: k, n: n})
+			parts = append(parts, reportPart{loc: loc, dir: "shards/" + c.Name, k: k, n: n})
 			found = true
 		}
 		if !found {
-			if !fileExists(filepath.Join(dir, scanreport.DataFile)) {
-				return nil, fmt.Errorf("%s: no scan outputs (no shards/shard=K-of-N/ and no %s): run windpm scan --out %s first", dir, scanreport.DataFile, dir)
+			ok, err := loc.exists(scanreport.DataFile)
+			if err != nil && !errors.Is(err, store.ErrNoBucket) {
+				return nil, err
 			}
-			parts = append(parts, reportPart{dir: dir})
+			if !ok {
+				return nil, fmt.Errorf("%s: no scan outputs (no shards/shard=K-of-N/ and no %s): run windpm scan --out %s first", loc, scanreport.DataFile, loc)
+			}
+			parts = append(parts, reportPart{loc: loc, dir: "."})
 		}
 	}
 	n := parts[0].n
 	seen := map[int]string{}
 	for _, p := range parts {
-		if n == 0 && p.n == 0 && p.dir != parts[0].dir {
-			return nil, fmt.Errorf("%s and %s are both whole-fleet scans (no shards/); report merges the shards of one scan", parts[0].dir, p.dir)
+		if n == 0 && p.n == 0 && p.name() != parts[0].name() {
+			return nil, fmt.Errorf("%s and %s are both whole-fleet scans (no shards/); report merges the shards of one scan", parts[0].name(), p.name())
 		}
 		if p.n != n {
-			return nil, fmt.Errorf("%s and %s are not shards of one scan (a shard count of %d and %d); give the shards of one --shard K/N", parts[0].dir, p.dir, n, p.n)
+			return nil, fmt.Errorf("%s and %s are not shards of one scan (a shard count of %d and %d); give the shards of one --shard K/N", parts[0].name(), p.name(), n, p.n)
 		}
 		if prev, dup := seen[p.k]; dup && n > 0 {
-			return nil, fmt.Errorf("shard %d of %d is in both %s and %s", p.k, n, prev, p.dir)
+			return nil, fmt.Errorf("shard %d of %d is in both %s and %s", p.k, n, prev, p.name())
 		}
-		seen[p.k] = p.dir
+		seen[p.k] = p.name()
 	}
 	for k := 1; k <= n; k++ {
 		if _, ok := seen[k]; !ok {
-			return nil, fmt.Errorf("shard %d of %d has no outputs in %s: run windpm scan --shard %d/%d (or wait for it to finish)", k, n, strings.Join(from, ", "), k, n)
+			var names []string
+			for _, l := range from {
+				names = append(names, l.String())
+			}
+			return nil, fmt.Errorf("shard %d of %d has no outputs in %s: run windpm scan --shard %d/%d (or wait for it to finish)", k, n, strings.Join(names, ", "), k, n)
 		}
 	}
 	sort.Slice(parts, func(i, j int) bool { return parts[i].k < parts[j].k })
@@ -133,26 +146,38 @@ func runReport(cmd *cobra.Command, o *reportOptions) error {
 		}
 		failOn = sev
 	}
-	parts, err := findParts(o.from)
+	ctx := cmd.Context()
+	var from []*outLoc
+	for _, loc := range o.from {
+		l, err := openOut(ctx, loc)
+		if err != nil {
+			return err
+		}
+		defer l.st.Close()
+		from = append(from, l)
+	}
+	out, err := openOut(ctx, o.out)
+	if err != nil {
+		return err
+	}
+	defer out.st.Close()
+	parts, err := findParts(from)
 	if err != nil {
 		return err
 	}
 	var reps []*scanreport.Report
 	for _, p := range parts {
-		r, err := scanreport.ReadData(filepath.Join(p.dir, scanreport.DataFile))
+		r, err := p.loc.readReport(p.dir)
 		if err != nil {
 			return err
 		}
 		if len(reps) > 0 && !reflect.DeepEqual(r.Settings, reps[0].Settings) {
-			return fmt.Errorf("%s was scored with other settings than %s; rescore the shards with the same flags", p.dir, parts[0].dir)
+			return fmt.Errorf("%s was scored with other settings than %s; rescore the shards with the same flags", p.name(), parts[0].name())
 		}
 		reps = append(reps, r)
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", o.out, err)
-	}
 	for _, table := range []string{"scores", "alarms"} {
-		if err := mergeTable(parts, table, filepath.Join(o.out, table+".parquet")); err != nil {
+		if err := mergeTable(parts, table, out, table+".parquet"); err != nil {
 			return err
 		}
 	}
@@ -161,16 +186,7 @@ func runReport(cmd *cobra.Command, o *reportOptions) error {
 	if parts[0].n > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("Merged from %d shards (windpm scan --shard K/%d).", len(parts), parts[0].n))
 	}
-	if err := scanreport.WriteData(filepath.Join(o.out, scanreport.DataFile), rep); err != nil {
-		return err
-	}
-	if err := scanreport.WriteHTML(filepath.Join(o.out, "report.html"), rep); err != nil {
-		return err
-	}
-	if err := scanreport.WriteMarkdown(filepath.Join(o.out, "report.md"), rep); err != nil {
-		return err
-	}
-	if err := scanreport.WriteSummaryJSON(filepath.Join(o.out, "summary.json"), rep); err != nil {
+	if err := out.writeReport(".", rep); err != nil {
 		return err
 	}
 	open := 0
@@ -180,35 +196,27 @@ func runReport(cmd *cobra.Command, o *reportOptions) error {
 		}
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "report: %d part(s), %d captures, %d open alarm(s), %d failed capture(s)\nReport: %s\n",
-		len(parts), rep.Captures, open, len(rep.Failed), filepath.Join(o.out, "report.html"))
-	if failOn >= 0 {
-		worst, err := worstOpenSeverity(filepath.Join(o.out, "summary.json"))
-		if err != nil {
-			return err
-		}
-		if worst >= failOn {
-			return &exitError{code: exitFailOn, err: fmt.Errorf("--fail-on %s: an open alarm is at %s (%s)", failOn, worst, filepath.Join(o.out, "report.html"))}
-		}
-	}
-	return nil
+		len(parts), rep.Captures, open, len(rep.Failed), out.name("report.html"))
+	return failOnExit(out, ".", failOn)
 }
 
 // mergeTable writes the rows of one table of every part to path, in
 // turbine order as a whole-fleet scan writes them (each part's rows are in
 // that order already; a turbine is in one part only).
-func mergeTable(parts []reportPart, table, path string) error {
+func mergeTable(parts []reportPart, table string, out *outLoc, key string) error {
 	var first *reports.RecordTable
 	var rows [][]any
+	firstName := parts[0].loc.name(join(parts[0].dir, table+".parquet"))
 	for _, p := range parts {
-		src := filepath.Join(p.dir, table+".parquet")
-		t, err := reports.ReadRecordTable(src)
+		src := join(p.dir, table+".parquet")
+		t, err := p.loc.readRecordTable(src)
 		if err != nil {
 			return err
 		}
 		if first == nil {
 			first = t
 		} else if !reflect.DeepEqual(t.Columns, first.Columns) {
-			return fmt.Errorf("%s: other columns than %s (shards of different windpm versions or settings)", src, filepath.Join(parts[0].dir, table+".parquet"))
+			return fmt.Errorf("%s: other columns than %s (shards of different windpm versions or settings)", p.loc.name(src), firstName)
 		}
 		rows = append(rows, t.Rows...)
 	}
@@ -219,11 +227,11 @@ func mergeTable(parts []reportPart, table, path string) error {
 		}
 	}
 	if col < 0 {
-		return fmt.Errorf("%s: no turbine column", filepath.Join(parts[0].dir, table+".parquet"))
+		return fmt.Errorf("%s: no turbine column", firstName)
 	}
 	turbine := func(r []any) string { s, _ := r[col].(string); return s }
 	sort.SliceStable(rows, func(i, j int) bool { return turbineLess(turbine(rows[i]), turbine(rows[j])) })
-	w, err := reports.NewRecordWriter(path, table, reports.ScanTablesVersion, first.Columns, first.Meta)
+	w, err := out.newRecordWriter(key, table, reports.ScanTablesVersion, first.Columns, first.Meta)
 	if err != nil {
 		return err
 	}

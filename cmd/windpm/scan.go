@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/windpm/windpm/datasets"
 	"github.com/windpm/windpm/datasets/scada"
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/features"
 	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/models/classifier"
@@ -125,6 +126,8 @@ type scanSettings struct {
 	opts       datasets.Options
 	kin        *kinematicsSource
 	schema     reports.FeatureSchema
+	// out is the output location (--out).
+	out *outLoc
 	// shard is this run's shard (shardK of shardN; 0 of 0: the whole
 	// fleet).
 	shardK, shardN int
@@ -290,10 +293,14 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		set.Model = sum
 	}
 
-	if err := checkOutFolder(o.out); err != nil {
+	if set.out, err = openOut(cmd.Context(), o.out); err != nil {
 		return err
 	}
-	lock, err := scanstate.Acquire(o.out, set.shardName())
+	defer set.out.st.Close()
+	if err := set.out.checkScanFolder(); err != nil {
+		return err
+	}
+	lock, err := scanstate.Acquire(cmd.Context(), set.out.st, set.shardName())
 	if err != nil {
 		return err
 	}
@@ -305,7 +312,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if set.shardN > 0 {
 		stateOpts.Owns = set.ownsKey
 	}
-	state, err := scanstate.Open(o.out, stateOpts)
+	state, err := scanstate.Open(cmd.Context(), set.out.st, stateOpts)
 	if err != nil {
 		return err
 	}
@@ -330,10 +337,14 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		return err
 	}
 	derivedFP := set.fingerprint()
-	derived := filepath.Join(o.out, state.DerivedDir())
-	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && fileExists(filepath.Join(derived, "summary.json")) {
+	derived := state.DerivedDir()
+	made, err := set.out.exists(join(derived, "summary.json"))
+	if err != nil {
+		return err
+	}
+	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && made {
 		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, run.listed)
-		return scanExit(derived, set, &b)
+		return scanExit(set.out, derived, set, &b)
 	}
 	sum, err := deriveOutputs(cmd, o, set, fleet, derived, run.failures, run.work)
 	if err != nil {
@@ -347,11 +358,11 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	for _, line := range sum.openLines {
 		fmt.Fprintf(stdout, "  %s\n", line)
 	}
-	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(derived, "report.html"))
+	fmt.Fprintf(stdout, "Report: %s\n", set.out.name(join(derived, "report.html")))
 	if set.shardN > 0 {
 		fmt.Fprintf(stdout, "Shard %d of %d done; when every shard is: windpm report --from %s --out %s\n", set.shardK, set.shardN, o.out, o.out)
 	}
-	return scanExit(derived, set, &b)
+	return scanExit(set.out, derived, set, &b)
 }
 
 // fileExists reports whether path exists.
@@ -360,25 +371,28 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// checkOutFolder refuses an output folder that holds other things and no
-// scan: --rebuild there would be harmless (it removes only the scan's
+// checkScanFolder refuses an output location that holds other things and
+// no scan: --rebuild there would be harmless (it removes only the scan's
 // outputs), but a typo in --out should not scatter tables in a home
-// folder.
-func checkOutFolder(out string) error {
-	entries, err := os.ReadDir(out)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
-	}
-	for _, e := range entries {
-		if e.Name() == scanstate.StateDir {
-			return nil
+// folder or over a bucket's other data.
+func (l *outLoc) checkScanFolder() error {
+	for _, err := range l.st.List(l.ctx, scanstate.StateDir+"/") {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, store.ErrNoBucket) {
+			return err
 		}
+		if err == nil {
+			return nil // a scan's
+		}
+		break
 	}
-	if len(entries) > 0 {
-		return fmt.Errorf("%s: not empty and not a scan's output folder; give a new or empty folder to --out", out)
+	for _, err := range l.st.Children(l.ctx, "") {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, store.ErrNoBucket) {
+				return nil
+			}
+			return err
+		}
+		return fmt.Errorf("%s: not empty and not a scan's output folder; give a new or empty folder to --out", l)
 	}
 	return nil
 }
@@ -660,13 +674,10 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 					return err
 				}
 				f := partFile(part, seq)
-				if err := os.MkdirAll(filepath.Join(o.out, filepath.FromSlash(part)), 0o755); err != nil {
-					return fmt.Errorf("%s: %w", o.out, atomicfile.UnwrapPathError(err))
-				}
 				var err error
 				// A partition file holds a turbine-day: Snappy, no column
 				// docs, no statistics (see reports.FeatureWriterOptions).
-				if w, err = reports.NewFeatureWriterOptions(filepath.Join(o.out, filepath.FromSlash(f)), set.schema, fileMeta, partitionWriterOptions); err != nil {
+				if w, err = set.out.newFeatureWriter(f, set.schema, fileMeta, partitionWriterOptions); err != nil {
 					return err
 				}
 				wPart = part
@@ -731,20 +742,27 @@ func scanCapture(c *datasets.FleetCapture, set *scanSettings, ex *features.Extra
 
 // scanExit returns the run's exit: partial (3) when captures failed (the
 // outputs hold the rest), else 4 when --fail-on is reached, else success.
-func scanExit(out string, set *scanSettings, b *batch) error {
+func scanExit(out *outLoc, dir string, set *scanSettings, b *batch) error {
+	report := out.name(join(dir, "report.html"))
 	if b.failed > 0 {
 		// The tables and the report were written whatever failed: partial.
-		return partialErrorf("%s; %d capture(s) failed (listed in %s)", oneLine(b.lastErr.Error()), b.failed, filepath.Join(out, "report.html"))
+		return partialErrorf("%s; %d capture(s) failed (listed in %s)", oneLine(b.lastErr.Error()), b.failed, report)
 	}
-	if set.failOn < 0 {
+	return failOnExit(out, dir, set.failOn)
+}
+
+// failOnExit returns exit 4 when an open alarm in the summary of the
+// folder dir reaches failOn (< 0: never).
+func failOnExit(out *outLoc, dir string, failOn models.Severity) error {
+	if failOn < 0 {
 		return nil
 	}
-	worst, err := worstOpenSeverity(filepath.Join(out, "summary.json"))
+	s, err := out.summary(dir)
 	if err != nil {
 		return err
 	}
-	if worst >= set.failOn {
-		return &exitError{code: exitFailOn, err: fmt.Errorf("--fail-on %s: an open alarm is at %s (%s)", set.failOn, worst, filepath.Join(out, "report.html"))}
+	if worst := worstOpenSeverity(s); worst >= failOn {
+		return &exitError{code: exitFailOn, err: fmt.Errorf("--fail-on %s: an open alarm is at %s (%s)", failOn, worst, out.name(join(dir, "report.html")))}
 	}
 	return nil
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -21,7 +19,6 @@ import (
 	"github.com/windpm/windpm/models"
 	"github.com/windpm/windpm/models/classifier"
 	"github.com/windpm/windpm/reports"
-	"github.com/windpm/windpm/reports/atomicfile"
 	"github.com/windpm/windpm/reports/scanreport"
 )
 
@@ -64,8 +61,7 @@ type deriveSummary struct {
 var isoZoneNames = map[int]string{2: "A/B", 3: "C", 4: "D"}
 
 func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet *datasets.Fleet, dir string, failures []scanreport.Failure, newCaptures int) (*deriveSummary, error) {
-	featDir := filepath.Join(o.out, "features")
-	all, err := partitionValues(featDir, reports.PartitionTurbine)
+	all, err := set.out.partitionValues("features", reports.PartitionTurbine)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +71,6 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 			turbines = append(turbines, t)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
-	}
 	inds := models.DefaultIndicators()
 	var power *scadaPower
 	if set.scadaPaths != nil {
@@ -85,14 +78,13 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 			return nil, err
 		}
 	}
-	scoresPath, alarmsPath := filepath.Join(dir, "scores.parquet"), filepath.Join(dir, "alarms.parquet")
 	meta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(mustJSON(set))}
-	sw, err := reports.NewRecordWriter(scoresPath, "scores", reports.ScanTablesVersion, reports.ScoresColumns(set.Indicators), meta)
+	sw, err := set.out.newRecordWriter(join(dir, "scores.parquet"), "scores", reports.ScanTablesVersion, reports.ScoresColumns(set.Indicators), meta)
 	if err != nil {
 		return nil, err
 	}
 	defer sw.Abort()
-	aw, err := reports.NewRecordWriter(alarmsPath, "alarms", reports.ScanTablesVersion, reports.AlarmsColumns(), meta)
+	aw, err := set.out.newRecordWriter(join(dir, "alarms.parquet"), "alarms", reports.ScanTablesVersion, reports.AlarmsColumns(), meta)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +119,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 				return nil, err
 			}
 		}
-		sensors, err := readTurbineHistory(filepath.Join(featDir, reports.HivePartition(reports.PartitionTurbine, turbine)), inds, set, ps)
+		sensors, err := readTurbineHistory(set.out, join("features", reports.HivePartition(reports.PartitionTurbine, turbine)), inds, set, ps)
 		if err != nil {
 			return nil, err
 		}
@@ -146,16 +138,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 	if err := aw.Close(); err != nil {
 		return nil, err
 	}
-	if err := scanreport.WriteData(filepath.Join(dir, scanreport.DataFile), rep); err != nil {
-		return nil, err
-	}
-	if err := scanreport.WriteHTML(filepath.Join(dir, "report.html"), rep); err != nil {
-		return nil, err
-	}
-	if err := scanreport.WriteMarkdown(filepath.Join(dir, "report.md"), rep); err != nil {
-		return nil, err
-	}
-	if err := scanreport.WriteSummaryJSON(filepath.Join(dir, "summary.json"), rep); err != nil {
+	if err := set.out.writeReport(dir, rep); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -202,31 +185,6 @@ func opClasses(set *scanSettings) string {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
-}
-
-// partitionValues returns the unescaped values of the key=value folders in
-// dir, sorted by folder name.
-func partitionValues(dir, key string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
-	}
-	var vals []string
-	for _, e := range entries {
-		v, ok := strings.CutPrefix(e.Name(), key+"=")
-		if !ok || !e.IsDir() {
-			continue
-		}
-		u, err := reports.HiveUnescape(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, e.Name()), err)
-		}
-		vals = append(vals, u)
-	}
-	return vals, nil
 }
 
 // scadaPower gives each turbine's SCADA active power, loading the SCADA
@@ -292,9 +250,9 @@ func (p *scadaPower) of(turbine string) (*scada.Series, error) {
 
 // readTurbineHistory reads one turbine's features partition into one
 // history per sensor, captures in time order.
-func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings, power *scada.Series) ([]*sensorHistory, error) {
-	r, err := reports.OpenFeatureTable(dir)
-	if err != nil {
+func readTurbineHistory(out *outLoc, dir string, inds []models.Indicator, set *scanSettings, power *scada.Series) ([]*sensorHistory, error) {
+	r, err := out.openFeatureTable(dir)
+	if err != nil || r == nil {
 		return nil, err
 	}
 	defer r.Close()
@@ -391,7 +349,7 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings, 
 		}
 		h.caps = append(h.caps, sc)
 	}
-	var out []*sensorHistory
+	var hist []*sensorHistory
 	for _, h := range bySensor {
 		sort.Slice(h.caps, func(i, j int) bool {
 			a, b := &h.caps[i], &h.caps[j]
@@ -400,10 +358,10 @@ func readTurbineHistory(dir string, inds []models.Indicator, set *scanSettings, 
 			}
 			return a.path < b.path
 		})
-		out = append(out, h)
+		hist = append(hist, h)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out, nil
+	sort.Slice(hist, func(i, j int) bool { return hist[i].id < hist[j].id })
+	return hist, nil
 }
 
 // scadaInterval is the SCADA averaging interval: a capture takes the
@@ -811,11 +769,7 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 
 // worstOpenSeverity returns the highest severity of the open alarms in a
 // scan's summary.json.
-func worstOpenSeverity(path string) (models.Severity, error) {
-	s, err := scanreport.ReadSummaryJSON(path)
-	if err != nil {
-		return models.OK, err
-	}
+func worstOpenSeverity(s *scanreport.Summary) models.Severity {
 	worst := models.OK
 	for _, a := range s.Alarms {
 		if a.Closed != nil {
@@ -825,5 +779,5 @@ func worstOpenSeverity(path string) (models.Severity, error) {
 			worst = sev
 		}
 	}
-	return worst, nil
+	return worst
 }

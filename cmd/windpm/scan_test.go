@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/datasets/synth"
 	"github.com/windpm/windpm/reports"
 	"github.com/windpm/windpm/reports/scanreport"
@@ -248,7 +249,11 @@ func leftovers(t *testing.T, out string) {
 func TestScanLock(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "scan")
-	l, err := scanstate.Acquire(out, "")
+	st, err := store.Open(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := scanstate.Acquire(context.Background(), st, "")
 	if err != nil {
 		t.Fatal(err)
 	}

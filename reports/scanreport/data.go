@@ -28,9 +28,13 @@ type dataFile struct {
 
 // WriteData writes the report's content to path, atomically.
 func WriteData(path string, r *Report) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(dataFile{Version: dataVersion, Report: r})
-	})
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeData(w, r) })
+}
+
+// EncodeData writes the report's content to w, as WriteData writes it to
+// a file.
+func EncodeData(w io.Writer, r *Report) error {
+	return gob.NewEncoder(w).Encode(dataFile{Version: dataVersion, Report: r})
 }
 
 // ReadData reads a report written by WriteData.
@@ -40,6 +44,12 @@ func ReadData(path string) (*Report, error) {
 		return nil, fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 	}
 	defer f.Close()
+	return DecodeData(f, path)
+}
+
+// DecodeData reads a report written by EncodeData from f; errors name
+// path.
+func DecodeData(f io.Reader, path string) (*Report, error) {
 	var d dataFile
 	if err := gob.NewDecoder(io.LimitReader(f, 1<<30)).Decode(&d); err != nil {
 		return nil, fmt.Errorf("%s: not a report data file (%v)", path, err)

@@ -48,10 +48,15 @@ func WriteHTML(path string, r *Report) error {
 	if err := r.check(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	v := newHTMLView(r)
-	return atomicfile.Write(path, func(w io.Writer) error {
-		return htmlTemplate.Execute(w, v)
-	})
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeHTML(w, r) })
+}
+
+// EncodeHTML writes r to w as WriteHTML writes it to a file.
+func EncodeHTML(w io.Writer, r *Report) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	return htmlTemplate.Execute(w, newHTMLView(r))
 }
 
 // htmlView is the Report with its figures drawn, as the template sees it.

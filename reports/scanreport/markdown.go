@@ -19,11 +19,17 @@ func WriteMarkdown(path string, r *Report) error {
 	if err := r.check(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		writeMarkdown(bw, r)
-		return bw.Flush()
-	})
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeMarkdown(w, r) })
+}
+
+// EncodeMarkdown writes r to w as WriteMarkdown writes it to a file.
+func EncodeMarkdown(w io.Writer, r *Report) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	writeMarkdown(bw, r)
+	return bw.Flush()
 }
 
 func writeMarkdown(w *bufio.Writer, r *Report) {

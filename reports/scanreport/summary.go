@@ -185,13 +185,19 @@ func WriteSummaryJSON(path string, r *Report) error {
 	if err := r.check(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	s := NewSummary(r)
-	return atomicfile.Write(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(s)
-	})
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeSummaryJSON(w, r) })
+}
+
+// EncodeSummaryJSON writes the summary of r to w as WriteSummaryJSON
+// writes it to a file.
+func EncodeSummaryJSON(w io.Writer, r *Report) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewSummary(r))
 }
 
 // ReadSummaryJSON reads a summary.json written by WriteSummaryJSON.

@@ -42,6 +42,7 @@
 package scanstate
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -50,12 +51,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/windpm/windpm/reports/atomicfile"
+	"github.com/windpm/windpm/datasets/store"
 )
 
 // StateDir is the folder, under the output folder, that holds the state.
@@ -124,7 +126,9 @@ type Options struct {
 
 // State is the state of one output folder, read by Open.
 type State struct {
-	out string
+	// ctx bounds every read and write of the state (one scan run).
+	ctx context.Context
+	st  *store.Store
 	opt Options
 	// Config is the folder's configuration (nil before the first commit).
 	Config *Config
@@ -145,64 +149,86 @@ type Turbine struct {
 	Captures map[string]Capture
 }
 
-func (s *State) path(elem ...string) string {
-	return filepath.Join(append([]string{s.out, StateDir}, elem...)...)
+// key returns the key of a state object: StateDir/elem/….
+func (s *State) key(elem ...string) string {
+	return path.Join(append([]string{StateDir}, elem...)...)
 }
 
-// own returns a path in the run's own state folder: StateDir, or
-// StateDir/<shard>.
+// own returns the key of an object in the run's own state folder:
+// StateDir, or StateDir/<shard>.
 func (s *State) own(elem ...string) string {
 	if s.opt.Shard != "" {
 		elem = append([]string{s.opt.Shard}, elem...)
 	}
-	return s.path(elem...)
+	return s.key(elem...)
 }
 
 // owns reports whether the run owns turbine key.
 func (s *State) owns(key string) bool { return s.opt.Owns == nil || s.opt.Owns(key) }
 
-// DerivedDir is the folder, relative to the output folder, where the run's
-// derived outputs go: "." for a whole-fleet run, shards/<shard> for a shard.
+// DerivedDir is the folder, relative to the output folder and with '/',
+// where the run's derived outputs go: "." for a whole-fleet run,
+// shards/<shard> for a shard.
 func (s *State) DerivedDir() string {
 	if s.opt.Shard != "" {
-		return filepath.Join("shards", s.opt.Shard)
+		return "shards/" + s.opt.Shard
 	}
 	return "."
 }
 
-func (t *Turbine) path(elem ...string) string {
-	return t.s.path(append([]string{"turbines", t.key}, elem...)...)
+func (t *Turbine) obj(elem ...string) string {
+	return t.s.key(append([]string{"turbines", t.key}, elem...)...)
 }
 
-// Open reads the state of output folder out, creating it if needed,
-// completes an interrupted rebuild and rolls back the interrupted chunks
-// of the turbines the run owns; with opt.Rebuild it first clears what the
-// run owns (Clear). The caller must hold the run's Lock.
-func Open(out string, opt Options) (*State, error) {
-	s := &State{out: out, opt: opt}
+// exists reports whether the object key exists.
+func (s *State) exists(key string) (bool, error) {
+	_, err := s.st.Stat(s.ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// remove deletes the object key; one that is not there is no error.
+func (s *State) remove(key string) error {
+	if err := s.st.Delete(s.ctx, key); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Open reads the state of the output location st (a local folder or a
+// bucket prefix), completes an interrupted rebuild and rolls back the
+// interrupted chunks of the turbines the run owns; with opt.Rebuild it
+// first clears what the run owns (Clear). ctx bounds every later
+// operation of the State. The caller must hold the run's Lock.
+func Open(ctx context.Context, st *store.Store, opt Options) (*State, error) {
+	s := &State{ctx: ctx, st: st, opt: opt}
 	if opt.Shard != "" && checkKey(opt.Shard) != nil {
 		return nil, fmt.Errorf("scan state: %q is not a shard name", opt.Shard)
 	}
-	if err := os.MkdirAll(s.own(), 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
+	marker, err := s.exists(s.own("rebuild"))
+	if err != nil {
+		return nil, err
 	}
-	_, marker := os.Stat(s.own("rebuild"))
-	if opt.Rebuild || marker == nil {
+	if opt.Rebuild || marker {
 		if err := s.Clear(); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := os.Stat(s.path("journal")); err == nil {
-		return nil, fmt.Errorf("%s: scanned by an earlier windpm (scan state version 1); use --rebuild or another --out", out)
+	old := false
+	for range s.st.Children(ctx, s.key("journal")+"/") {
+		old = true
+		break
 	}
-	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %w", out, atomicfile.UnwrapPathError(err))
+	if old {
+		return nil, fmt.Errorf("%s: scanned by an earlier windpm (scan state version 1); use --rebuild or another --out", st)
 	}
 	// A write of the run's own state files (state.json, derived.json) or
 	// of a derived output cut short leaves its temporary file. (A shard
 	// leaves state.json's to the whole-fleet run: another shard may be
 	// writing it; a temporary file there is only ever left over.)
-	if err := s.removeTemps(filepath.Join(StateDir, opt.Shard)); err != nil {
+	if err := s.removeTemps(path.Join(StateDir, opt.Shard)); err != nil {
 		return nil, err
 	}
 	if err := s.removeTemps(s.DerivedDir()); err != nil {
@@ -217,13 +243,13 @@ func Open(out string, opt Options) (*State, error) {
 			return nil, err
 		}
 	}
-	if err := readJSON(s.path("state.json"), &s.Config); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := s.readJSON(s.key("state.json"), &s.Config); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	if s.Config != nil && s.Config.Version != Version {
-		return nil, fmt.Errorf("%s: scan state version %d, this windpm reads %d; use --rebuild or another --out", out, s.Config.Version, Version)
+		return nil, fmt.Errorf("%s: scan state version %d, this windpm reads %d; use --rebuild or another --out", st, s.Config.Version, Version)
 	}
-	if err := readJSON(s.own("derived.json"), &s.Derived); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := s.readJSON(s.own("derived.json"), &s.Derived); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	return s, nil
@@ -232,14 +258,13 @@ func Open(out string, opt Options) (*State, error) {
 // TurbineKeys returns the keys of the turbines the run owns that the
 // state has a journal for, sorted.
 func (s *State) TurbineKeys() ([]string, error) {
-	entries, err := os.ReadDir(s.path("turbines"))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.path("turbines"), atomicfile.UnwrapPathError(err))
-	}
 	var keys []string
-	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && s.owns(e.Name()) {
-			keys = append(keys, e.Name())
+	for c, err := range s.st.Children(s.ctx, s.key("turbines")+"/") {
+		if err != nil {
+			return nil, err
+		}
+		if c.Dir && s.owns(c.Name) {
+			keys = append(keys, c.Name)
 		}
 	}
 	return keys, nil
@@ -269,7 +294,7 @@ func (s *State) Turbine(key string) (*Turbine, error) {
 	}
 	for _, n := range seqs {
 		var c Chunk
-		if err := readJSON(t.path("journal", chunkName(n)), &c); err != nil {
+		if err := s.readJSON(t.obj("journal", chunkName(n)), &c); err != nil {
 			return nil, err
 		}
 		for _, r := range c.Captures {
@@ -284,32 +309,25 @@ func (s *State) Turbine(key string) (*Turbine, error) {
 // checking that they run 1, 2, … without a gap, and removes the temporary
 // files of journal writes that did not happen.
 func (t *Turbine) seqs() ([]int, error) {
-	dir := t.path("journal")
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
+	dir := t.obj("journal")
+	if err := t.s.removeTemps(dir); err != nil {
+		return nil, err
 	}
 	var seqs []int
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") {
-			// A temporary file of a commit that did not happen.
-			_ = os.Remove(filepath.Join(dir, name))
-			continue
+	for c, err := range t.s.st.Children(t.s.ctx, dir+"/") {
+		if err != nil {
+			return nil, err
 		}
-		n, err := strconv.Atoi(strings.TrimSuffix(name, ".json"))
-		if err != nil || !strings.HasSuffix(name, ".json") {
-			return nil, fmt.Errorf("%s: unexpected file %s in the journal", dir, name)
+		n, err := strconv.Atoi(strings.TrimSuffix(c.Name, ".json"))
+		if err != nil || c.Dir || !strings.HasSuffix(c.Name, ".json") {
+			return nil, fmt.Errorf("%s: unexpected file %s in the journal", t.s.st.URL(dir), c.Name)
 		}
 		seqs = append(seqs, n)
 	}
 	sort.Ints(seqs)
 	for i, n := range seqs {
 		if n != i+1 {
-			return nil, fmt.Errorf("%s: journal has chunk %d where %d was expected; the folder was changed by hand (use --rebuild)", dir, n, i+1)
+			return nil, fmt.Errorf("%s: journal has chunk %d where %d was expected; the folder was changed by hand (use --rebuild)", t.s.st.URL(dir), n, i+1)
 		}
 	}
 	return seqs, nil
@@ -350,20 +368,24 @@ type pending struct {
 // any, and the temporary files beside them.
 func (s *State) rollBack(key string) error {
 	t := &Turbine{s: s, key: key}
-	if err := s.removeTemps(filepath.Join(StateDir, "turbines", key)); err != nil {
+	if err := s.removeTemps(path.Join(StateDir, "turbines", key)); err != nil {
 		return err
 	}
 	var p pending
-	err := readJSON(t.path("pending.json"), &p)
+	err := s.readJSON(t.obj("pending.json"), &p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(t.path("journal", chunkName(p.Seq))); err == nil {
-		// Committed; only pending.json was left.
-		return t.removePending()
+	committed, err := s.exists(t.obj("journal", chunkName(p.Seq)))
+	if err != nil {
+		return err
+	}
+	if committed {
+		// Only pending.json was left.
+		return s.remove(t.obj("pending.json"))
 	}
 	dirs := map[string]bool{}
 	for _, f := range p.Files {
@@ -371,66 +393,72 @@ func (s *State) rollBack(key string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.Remove(filepath.Join(s.out, rel)); err == nil {
+		switch err := s.st.Delete(s.ctx, rel); {
+		case err == nil:
 			s.RolledBack = append(s.RolledBack, f)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("rolling back an interrupted chunk: %w", atomicfile.UnwrapPathError(err))
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("rolling back an interrupted chunk: %w", err)
 		}
-		dirs[filepath.Dir(rel)] = true
+		dirs[path.Dir(rel)] = true
 	}
 	for _, d := range sortedKeys(dirs) {
 		if err := s.removeTemps(d); err != nil {
 			return err
 		}
 	}
-	return t.removePending()
+	return s.remove(t.obj("pending.json"))
 }
 
-// inside checks that a file named in pending.json lies inside the output
-// folder and returns it cleaned.
+// inside checks that a file named in pending.json is a key inside the
+// output location and returns it cleaned.
 func (t *Turbine) inside(f string) (string, error) {
-	rel := filepath.Clean(filepath.FromSlash(f))
-	if filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s: names %q outside the output folder", t.path("pending.json"), f)
+	rel := path.Clean(strings.ReplaceAll(f, "\\", "/"))
+	if path.IsAbs(rel) || rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", fmt.Errorf("%s: names %q outside the output folder", t.s.st.URL(t.obj("pending.json")), f)
 	}
 	return rel, nil
 }
 
 // removeTemps removes atomicfile's temporary files (".NAME.tmp-…") in the
-// folder dir of the output folder.
+// folder dir ('/'-separated, relative) of a local output folder. A bucket
+// has none: an unfinished upload is not an object.
 func (s *State) removeTemps(dir string) error {
-	entries, err := os.ReadDir(filepath.Join(s.out, dir))
+	if !s.st.IsLocal() {
+		return nil
+	}
+	full := filepath.Join(s.st.Dir(), filepath.FromSlash(dir))
+	entries, err := os.ReadDir(full)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", dir, atomicfile.UnwrapPathError(err))
+		return fmt.Errorf("%s: %w", full, unwrapPath(err))
 	}
 	for _, e := range entries {
 		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-") && !e.IsDir() {
-			if err := os.Remove(filepath.Join(s.out, dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("%s: %w", n, atomicfile.UnwrapPathError(err))
+			if err := os.Remove(filepath.Join(full, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("%s: %w", filepath.Join(full, n), unwrapPath(err))
 			}
 		}
 	}
 	return nil
 }
 
-func (t *Turbine) removePending() error {
-	if err := os.Remove(t.path("pending.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", t.path("pending.json"), atomicfile.UnwrapPathError(err))
+// unwrapPath drops the *fs.PathError wrapper, whose path the message
+// already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	return nil
+	return err
 }
 
 // Begin records that the turbine's chunk t.Seq+1 is about to write files
-// (paths relative to the output folder) and returns its sequence number.
+// (keys relative to the output location) and returns its sequence number.
 func (t *Turbine) Begin(files []string) (int, error) {
-	if err := os.MkdirAll(t.path("journal"), 0o755); err != nil {
-		return 0, fmt.Errorf("%s: %w", t.s.out, atomicfile.UnwrapPathError(err))
-	}
 	p := pending{Seq: t.Seq + 1, Files: files}
-	return p.Seq, writeJSON(t.path("pending.json"), p)
+	return p.Seq, t.s.writeJSON(t.obj("pending.json"), p)
 }
 
 // Commit makes chunk c of the turbine durable: its journal file is
@@ -443,24 +471,24 @@ func (t *Turbine) Commit(c Chunk, cfg Config) error {
 	}
 	s := t.s
 	if s.Config == nil {
-		if err := writeJSON(s.path("state.json"), cfg); err != nil {
+		if err := s.writeJSON(s.key("state.json"), cfg); err != nil {
 			return err
 		}
 		s.Config = &cfg
 	}
-	if err := writeJSON(t.path("journal", chunkName(c.Seq)), c); err != nil {
+	if err := s.writeJSON(t.obj("journal", chunkName(c.Seq)), c); err != nil {
 		return err
 	}
 	t.Seq = c.Seq
 	for _, r := range c.Captures {
 		t.Captures[r.Path] = r
 	}
-	return t.removePending()
+	return s.remove(t.obj("pending.json"))
 }
 
 // SetDerived records that the derived outputs now reflect d.
 func (s *State) SetDerived(d Derived) error {
-	if err := writeJSON(s.own("derived.json"), d); err != nil {
+	if err := s.writeJSON(s.own("derived.json"), d); err != nil {
 		return err
 	}
 	s.Derived = d
@@ -472,67 +500,76 @@ func (s *State) SetDerived(d Derived) error {
 // shards/<shard>/); Clear removes them and nothing else.
 var Outputs = []string{"features", "scores.parquet", "alarms.parquet", "report.html", "report.md", "summary.json", "report-data.gob", "shards"}
 
+// removeAll removes the object or the folder key (every object under
+// key/).
+func (s *State) removeAll(key string) error {
+	if err := s.st.DeleteAll(s.ctx, key+"/"); err != nil {
+		return err
+	}
+	// Only an object: fileblob keeps the emptied folder, which is no
+	// object to delete.
+	if _, err := s.st.Stat(s.ctx, key); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return s.remove(key)
+}
+
 // Clear empties what the run owns for a rebuild. A whole-fleet run: the
 // Outputs and the whole state go. A shard: its turbines' features
 // partitions and journals, and its own derived outputs and record. The
 // lock and anything else in the folder stay. A marker makes an
 // interrupted Clear complete at the next Open.
 func (s *State) Clear() error {
-	if err := os.MkdirAll(s.own(), 0o755); err != nil {
-		return fmt.Errorf("%s: %w", s.out, atomicfile.UnwrapPathError(err))
-	}
-	if err := writeJSON(s.own("rebuild"), struct{}{}); err != nil {
+	if err := s.writeJSON(s.own("rebuild"), struct{}{}); err != nil {
 		return err
 	}
 	var remove []string
 	if s.opt.Shard == "" {
-		for _, name := range Outputs {
-			remove = append(remove, filepath.Join(s.out, name))
-		}
+		remove = append(remove, Outputs...)
 		for _, name := range []string{"turbines", "journal", "state.json", "derived.json", "pending.json"} {
-			remove = append(remove, s.path(name))
+			remove = append(remove, s.key(name))
 		}
 	} else {
-		remove = append(remove, filepath.Join(s.out, s.DerivedDir()), s.own("derived.json"))
-		for _, dir := range []string{filepath.Join(s.out, "features"), s.path("turbines")} {
-			entries, err := os.ReadDir(dir)
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
-			}
-			for _, e := range entries {
-				if e.IsDir() && s.owns(e.Name()) {
-					remove = append(remove, filepath.Join(dir, e.Name()))
+		remove = append(remove, s.DerivedDir(), s.own("derived.json"))
+		for _, dir := range []string{"features", s.key("turbines")} {
+			for c, err := range s.st.Children(s.ctx, dir+"/") {
+				if err != nil {
+					return fmt.Errorf("--rebuild: %w", err)
+				}
+				if c.Dir && s.owns(c.Name) {
+					remove = append(remove, dir+"/"+c.Name)
 				}
 			}
 		}
 	}
-	for _, p := range remove {
-		if err := os.RemoveAll(p); err != nil {
-			return fmt.Errorf("--rebuild: %w", atomicfile.UnwrapPathError(err))
+	for _, k := range remove {
+		if err := s.removeAll(k); err != nil {
+			return fmt.Errorf("--rebuild: %w", err)
 		}
 	}
-	if err := os.MkdirAll(s.path("turbines"), 0o755); err != nil {
-		return fmt.Errorf("%s: %w", s.out, atomicfile.UnwrapPathError(err))
-	}
-	*s = State{out: s.out, opt: s.opt}
-	return os.Remove(s.own("rebuild"))
+	*s = State{ctx: s.ctx, st: s.st, opt: s.opt}
+	return s.remove(s.own("rebuild"))
 }
 
-// readJSON decodes the JSON file at path into v.
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
+// readJSON decodes the JSON object key into v.
+func (s *State) readJSON(key string, v any) error {
+	b, err := s.st.ReadAll(s.ctx, key)
 	if err != nil {
 		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: corrupt scan state (%v); use --rebuild", path, err)
+		return fmt.Errorf("%s: corrupt scan state (%v); use --rebuild", s.st.URL(key), err)
 	}
 	return nil
 }
 
-// writeJSON writes v to path atomically and durably.
-func writeJSON(path string, v any) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
+// writeJSON writes v as the object key, atomically and (on a local
+// folder) durably.
+func (s *State) writeJSON(key string, v any) error {
+	return s.st.WriteFile(s.ctx, key, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		return enc.Encode(v)

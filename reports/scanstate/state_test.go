@@ -2,6 +2,7 @@ package scanstate
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/windpm/windpm/datasets/store"
 )
 
 func touch(t *testing.T, path string) {
@@ -38,7 +41,7 @@ func mustTurbine(t *testing.T, s *State, key string) *Turbine {
 
 func TestCommitAndRollBack(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, Options{})
+	s, err := openLocal(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func TestCommitAndRollBack(t *testing.T) {
 	unrelated := filepath.Join(out, "features/turbine=WT01/date=2025-03-03/notes.txt")
 	touch(t, unrelated)
 
-	s, err = Open(out, Options{})
+	s, err = openLocal(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +128,7 @@ func TestCommitAndRollBack(t *testing.T) {
 
 func TestOpenRejectsBadJournal(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, Options{})
+	s, err := openLocal(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,23 +154,23 @@ func TestOpenRejectsBadJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.RemoveAll(journal)
-	if _, err := Open(out, Options{}); err == nil {
+	if _, err := openLocal(out, Options{}); err == nil {
 		t.Error("pending.json naming a file outside the folder accepted")
 	}
 	// A folder of the first state format is refused, or rebuilt.
 	old := t.TempDir()
 	touch(t, filepath.Join(old, StateDir, "journal", "00000001.json"))
-	if _, err := Open(old, Options{}); err == nil {
+	if _, err := openLocal(old, Options{}); err == nil {
 		t.Error("a version 1 state accepted")
 	}
-	if _, err := Open(old, Options{Rebuild: true}); err != nil {
+	if _, err := openLocal(old, Options{Rebuild: true}); err != nil {
 		t.Errorf("rebuild of a version 1 state: %v", err)
 	}
 }
 
 func TestClear(t *testing.T) {
 	out := t.TempDir()
-	s, err := Open(out, Options{})
+	s, err := openLocal(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +186,7 @@ func TestClear(t *testing.T) {
 	}
 	// An interrupted Clear (marker left) completes at the next Open.
 	touch(t, filepath.Join(out, StateDir, "rebuild"))
-	s, err = Open(out, Options{})
+	s, err = openLocal(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +209,7 @@ func TestLockHelperProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestLock")
 	}
-	if _, err := Acquire(dir, ""); err != nil {
+	if _, err := acquireLocal(dir, ""); err != nil {
 		os.Stdout.WriteString("error " + err.Error() + "\n")
 		os.Exit(1)
 	}
@@ -233,7 +236,7 @@ func TestLock(t *testing.T) {
 		t.Fatalf("helper: %q %v", line, err)
 	}
 
-	_, err = Acquire(out, "")
+	_, err = acquireLocal(out, "")
 	var le *LockedError
 	if !errors.As(err, &le) || le.Holder.PID != cmd.Process.Pid {
 		t.Fatalf("Acquire while another process holds the lock: %v", err)
@@ -245,7 +248,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	l, err := Acquire(out, "")
+	l, err := acquireLocal(out, "")
 	if err != nil {
 		t.Fatalf("Acquire after the holder was killed: %v", err)
 	}
@@ -256,7 +259,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Released cleanly: the next holder finds no stale lock.
-	l, err = Acquire(out, "")
+	l, err = acquireLocal(out, "")
 	if err != nil || l.Stale != nil {
 		t.Fatalf("Acquire after Release: %v, stale %+v", err, l.Stale)
 	}
@@ -271,18 +274,18 @@ func TestShards(t *testing.T) {
 	owns := func(k string) func(string) bool { return func(key string) bool { return key == k } }
 	a := Options{Shard: "shard=1-of-2", Owns: owns("turbine=A")}
 	b := Options{Shard: "shard=2-of-2", Owns: owns("turbine=B")}
-	la, err := Acquire(out, a.Shard)
+	la, err := acquireLocal(out, a.Shard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer la.Release()
-	lb, err := Acquire(out, b.Shard)
+	lb, err := acquireLocal(out, b.Shard)
 	if err != nil {
 		t.Fatalf("second shard's lock: %v", err)
 	}
 	defer lb.Release()
 
-	sa, err := Open(out, a)
+	sa, err := openLocal(out, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,7 @@ func TestShards(t *testing.T) {
 	touch(t, filepath.Join(out, "shards", a.Shard, "scores.parquet"))
 
 	// Shard 2 is mid-chunk when shard 1 opens again and rebuilds.
-	sb, err := Open(out, b)
+	sb, err := openLocal(out, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,13 +314,13 @@ func TestShards(t *testing.T) {
 		t.Fatal(err)
 	}
 	touch(t, filepath.Join(out, fb[0]))
-	if _, err := Open(out, a); err != nil {
+	if _, err := openLocal(out, a); err != nil {
 		t.Fatal(err)
 	}
 	if !exists(filepath.Join(out, fb[0])) || !exists(filepath.Join(out, StateDir, "turbines", "turbine=B", "pending.json")) {
 		t.Fatal("shard 1's Open rolled back shard 2's chunk in progress")
 	}
-	if _, err := Open(out, Options{Shard: a.Shard, Owns: a.Owns, Rebuild: true}); err != nil {
+	if _, err := openLocal(out, Options{Shard: a.Shard, Owns: a.Owns, Rebuild: true}); err != nil {
 		t.Fatal(err)
 	}
 	if exists(filepath.Join(out, fa[0])) || exists(filepath.Join(out, "shards", a.Shard)) || exists(filepath.Join(out, StateDir, "turbines", "turbine=A")) {
@@ -338,33 +341,51 @@ func TestShards(t *testing.T) {
 // whole-fleet scan of the same folder.
 func TestLockWholeAndShards(t *testing.T) {
 	out := t.TempDir()
-	whole, err := Acquire(out, "")
+	whole, err := acquireLocal(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Acquire(out, "shard=1-of-2"); err == nil {
+	if _, err := acquireLocal(out, "shard=1-of-2"); err == nil {
 		t.Fatal("a shard started beside a whole-fleet scan")
 	}
 	whole.Release()
-	s1, err := Acquire(out, "shard=1-of-2")
+	s1, err := acquireLocal(out, "shard=1-of-2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := Acquire(out, "shard=2-of-2")
+	s2, err := acquireLocal(out, "shard=2-of-2")
 	if err != nil {
 		t.Fatalf("second shard: %v", err)
 	}
-	if _, err := Acquire(out, "shard=2-of-2"); err == nil {
+	if _, err := acquireLocal(out, "shard=2-of-2"); err == nil {
 		t.Error("one shard started twice")
 	}
-	if _, err := Acquire(out, ""); err == nil {
+	if _, err := acquireLocal(out, ""); err == nil {
 		t.Error("a whole-fleet scan started beside shards")
 	}
 	s1.Release()
 	s2.Release()
-	if l, err := Acquire(out, ""); err != nil {
+	if l, err := acquireLocal(out, ""); err != nil {
 		t.Errorf("whole-fleet scan after the shards: %v", err)
 	} else {
 		l.Release()
 	}
+}
+
+// openLocal is Open on the local folder out.
+func openLocal(out string, opt Options) (*State, error) {
+	st, err := store.Open(context.Background(), out)
+	if err != nil {
+		return nil, err
+	}
+	return Open(context.Background(), st, opt)
+}
+
+// acquireLocal is Acquire on the local folder out.
+func acquireLocal(out, shard string) (*Lock, error) {
+	st, err := store.Open(context.Background(), out)
+	if err != nil {
+		return nil, err
+	}
+	return Acquire(context.Background(), st, shard)
 }
