@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/reports/atomicfile"
 
 	"gopkg.in/yaml.v3"
@@ -162,9 +164,46 @@ func ReadAssets(path string) (*Assets, error) {
 		return nil, &FileError{Path: path, Err: err}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxAssetsBytes+1))
+	return readAssets(path, f)
+}
+
+// ReadAssetsAt reads the assets file at loc: a local path (ReadAssets) or
+// the URL of an object (s3://bucket/site/assets.yaml; the folder's
+// location is opened once per process, see store.OpenShared). Errors are
+// *FileError naming loc (for a URL without its query).
+func ReadAssetsAt(ctx context.Context, loc string) (*Assets, error) {
+	if !store.IsURL(loc) {
+		return ReadAssets(loc)
+	}
+	parent, key, err := store.SplitURL(loc)
 	if err != nil {
-		return nil, &FileError{Path: path, Err: err}
+		return nil, err
+	}
+	if key == "" {
+		return nil, fmt.Errorf("%s: names a bucket, not an assets file", store.DisplayURL(loc))
+	}
+	st, err := store.OpenShared(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+	return readAssetsObject(ctx, st, key)
+}
+
+// readAssetsObject reads the assets file key of st.
+func readAssetsObject(ctx context.Context, st *store.Store, key string) (*Assets, error) {
+	r, err := st.Open(ctx, key)
+	if err != nil {
+		return nil, storeFileError(st.URL(key), err)
+	}
+	defer r.Close()
+	return readAssets(st.URL(key), r)
+}
+
+// readAssets reads and validates an assets file (named path) from r.
+func readAssets(path string, r io.Reader) (*Assets, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxAssetsBytes+1))
+	if err != nil {
+		return nil, storeFileError(path, err)
 	}
 	if len(data) > maxAssetsBytes {
 		return nil, fileErrorf(path, "assets file larger than %d bytes", maxAssetsBytes)

@@ -1,11 +1,13 @@
 package datasets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/reports/atomicfile"
 )
 
@@ -38,15 +41,17 @@ type FleetCapture struct {
 	ModTime time.Time
 }
 
-// Fleet is a fleet folder, listed turbine by turbine: OpenFleet finds
-// the turbines, Captures lists one turbine's captures. Memory holds the
+// Fleet is a fleet folder, or a fleet under a prefix in object storage,
+// listed turbine by turbine: OpenFleet (OpenFleetStore) finds the
+// turbines, Captures lists one turbine's captures. Memory holds the
 // turbine names (and, for a manifest, 16 bytes per row: where each row
 // is), not the captures.
 type Fleet struct {
-	// Dir is the fleet folder.
+	// Dir is the fleet folder, or for a fleet in object storage its
+	// location's URL without the query (store.Store.String).
 	Dir string
-	// Manifest is the fleet's manifest (its path and metadata columns;
-	// Entries is not filled), nil for the folder layout.
+	// Manifest is the fleet's manifest (its path or URL and metadata
+	// columns; Entries is not filled), nil for the folder layout.
 	Manifest *Manifest
 	// Turbines are the fleet's turbines, sorted.
 	Turbines []string
@@ -54,13 +59,27 @@ type Fleet struct {
 	// rows locates each turbine's manifest rows.
 	rows map[string][]manifestRow
 	mr   *manifestReader
+
+	// st is the fleet's location in object storage, nil for a local
+	// folder; ctx is the context OpenFleetStore was given, for Captures.
+	st  *store.Store
+	ctx context.Context
+	// The manifest object as indexed: its size and modification time.
+	mSize int64
+	mMod  time.Time
 }
 
-// manifestRow is where a manifest row is: its file offset and line.
+// manifestRow is where a manifest row is: its file offset, length in
+// bytes (from the end of the previous row, so with the comment lines
+// before it) and line.
 type manifestRow struct {
 	off  int64
-	line int
+	n    int32
+	line int32
 }
+
+// FleetAssets is the name of the assets file at the top of a fleet.
+const FleetAssets = "assets.yaml"
 
 // OpenFleet opens the fleet folder dir. When dir holds a manifest.csv,
 // its rows are the captures (paths relative to dir; turbine, sensor and
@@ -90,7 +109,7 @@ func OpenFleet(dir string) (*Fleet, error) {
 	mpath := filepath.Join(dir, FleetManifest)
 	switch _, err = os.Stat(mpath); {
 	case err == nil:
-		err = f.indexManifest(mpath)
+		err = f.indexManifestFile(mpath)
 	case errors.Is(err, fs.ErrNotExist):
 		err = f.listTurbines()
 	default:
@@ -100,6 +119,46 @@ func OpenFleet(dir string) (*Fleet, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// OpenFleetStore opens the fleet at st, a local folder or a prefix in
+// object storage, as OpenFleet opens a folder: a manifest.csv at the top
+// lists the captures (its paths are then keys relative to the location;
+// see ManifestEntry.setKey), else the layout <turbine>/<sensor>/<stamp>.<ext>
+// does. A local st is OpenFleet(st.String()). In object storage the
+// turbines are the top-level folders (one delimiter listing), the manifest
+// is read through once as a stream, and ctx serves Captures and the reads
+// of the captures' sources; a location with no object at all is an error,
+// as a missing folder is.
+func OpenFleetStore(ctx context.Context, st *store.Store) (*Fleet, error) {
+	if st.IsLocal() {
+		f, err := OpenFleet(st.String())
+		if err != nil {
+			return nil, err
+		}
+		f.ctx = ctx
+		return f, nil
+	}
+	f := &Fleet{Dir: st.String(), st: st, ctx: ctx}
+	_, err := st.Stat(ctx, FleetManifest)
+	switch {
+	case err == nil:
+		err = f.indexManifestObject(ctx)
+	case errors.Is(err, fs.ErrNotExist):
+		err = f.listTurbinesStore(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// context returns the context of the fleet's listings and reads.
+func (f *Fleet) context() context.Context {
+	if f.ctx == nil {
+		return context.Background()
+	}
+	return f.ctx
 }
 
 // ListFleet lists every capture of the fleet folder dir (see OpenFleet),
@@ -123,25 +182,43 @@ func ListFleet(dir string) ([]FleetCapture, error) {
 
 // Captures lists the captures of one turbine of the fleet, with their
 // sizes and modification times, sorted by date (UTC), sensor, time and
-// path.
+// path. It is CapturesContext with the context given to OpenFleetStore
+// (context.Background() for OpenFleet).
 func (f *Fleet) Captures(turbine string) ([]FleetCapture, error) {
+	return f.CapturesContext(f.context(), turbine)
+}
+
+// CapturesContext is Captures with a context for a fleet in object
+// storage: there a layout turbine is one streaming listing of its prefix,
+// and a manifest turbine ranged reads of its rows and one listing of the
+// longest prefix its captures' keys share, for their sizes and
+// modification times (see manifestCapturesStore). Local folders ignore
+// ctx. Turbines may be listed concurrently.
+func (f *Fleet) CapturesContext(ctx context.Context, turbine string) ([]FleetCapture, error) {
 	var caps []FleetCapture
 	var err error
-	if f.Manifest != nil {
+	switch {
+	case f.st != nil && f.Manifest != nil:
+		caps, err = f.manifestCapturesStore(ctx, turbine)
+	case f.st != nil:
+		caps, err = f.layoutCapturesStore(ctx, turbine)
+	case f.Manifest != nil:
 		caps, err = f.manifestCaptures(turbine)
-	} else {
+	default:
 		caps, err = f.layoutCaptures(turbine)
 	}
 	if err != nil {
 		return nil, err
 	}
-	for i := range caps {
-		c := &caps[i]
-		st, err := os.Stat(c.Path)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Path, atomicfile.UnwrapPathError(err))
+	if f.st == nil {
+		for i := range caps {
+			c := &caps[i]
+			st, err := os.Stat(c.Path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.Path, atomicfile.UnwrapPathError(err))
+			}
+			c.Size, c.ModTime = st.Size(), st.ModTime()
 		}
-		c.Size, c.ModTime = st.Size(), st.ModTime()
 	}
 	sort.SliceStable(caps, func(i, j int) bool {
 		a, b := &caps[i], &caps[j]
@@ -164,18 +241,25 @@ func (f *Fleet) Captures(turbine string) ([]FleetCapture, error) {
 	return caps, nil
 }
 
-// indexManifest reads the fleet's manifest through, checking every row,
-// and keeps where each turbine's rows are.
-func (f *Fleet) indexManifest(path string) error {
+// indexManifestFile indexes the manifest file at path (see
+// indexManifest).
+func (f *Fleet) indexManifestFile(path string) error {
 	r, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 	}
 	defer r.Close()
+	return f.indexManifest(r, path)
+}
+
+// indexManifest reads the fleet's manifest (named path) through from r,
+// checking every row, and keeps where each turbine's rows are.
+func (f *Fleet) indexManifest(r io.Reader, path string) error {
 	mr, err := newManifestReader(r, f.Dir)
 	if err != nil {
 		return &FileError{Path: path, Err: err}
 	}
+	mr.keys = f.st != nil
 	f.rows = map[string][]manifestRow{}
 	for {
 		off := mr.offset()
@@ -189,10 +273,14 @@ func (f *Fleet) indexManifest(path string) error {
 		if _, err := f.fleetEntry(&e, path); err != nil {
 			return err
 		}
+		n := mr.offset() - off
+		if n > math.MaxInt32 || e.Line > math.MaxInt32 {
+			return fileErrorf(path, "line %d: a row of more than 2 GiB or beyond line 2^31 (not a manifest)", e.Line)
+		}
 		if _, ok := f.rows[e.Turbine]; !ok {
 			f.Turbines = append(f.Turbines, e.Turbine)
 		}
-		f.rows[e.Turbine] = append(f.rows[e.Turbine], manifestRow{off: off, line: e.Line})
+		f.rows[e.Turbine] = append(f.rows[e.Turbine], manifestRow{off: off, n: int32(n), line: int32(e.Line)})
 	}
 	if err := mr.finish(); err != nil {
 		return &FileError{Path: path, Err: err}
@@ -207,6 +295,13 @@ func (f *Fleet) indexManifest(path string) error {
 func (f *Fleet) fleetEntry(e *ManifestEntry, path string) (FleetCapture, error) {
 	if e.Turbine == "" || e.Sensor == "" || e.Time.IsZero() {
 		return FleetCapture{}, fileErrorf(path, "line %d: a fleet manifest needs turbine, sensor and time on every row", e.Line)
+	}
+	if f.st != nil {
+		// e.Path is a key (setKey): the capture is an object.
+		key := e.Path
+		e.Path = f.st.URL(key)
+		return FleetCapture{Source: Source{Path: e.Path, Entry: e, Manifest: f.Manifest, st: f.st, key: key}, Rel: key,
+			Turbine: e.Turbine, Sensor: e.Sensor, Time: e.Time.UTC()}, nil
 	}
 	rel, err := filepath.Rel(f.Dir, e.Path)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
@@ -225,6 +320,24 @@ func (f *Fleet) manifestCaptures(turbine string) ([]FleetCapture, error) {
 		return nil, fmt.Errorf("%s: %w", path, atomicfile.UnwrapPathError(err))
 	}
 	defer r.Close()
+	return f.manifestRows(turbine, func(_ int, off int64, next bool) (io.Reader, error) {
+		if next {
+			return nil, nil
+		}
+		if _, err := r.Seek(off, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return r, nil
+	})
+}
+
+// manifestRows reads the manifest rows of one turbine again. For each of
+// the turbine's rows, at(i, off, next) returns a reader of the manifest
+// from offset off, where its i-th row starts, or nil to read the row from
+// the current reader, which next says is possible (the row follows the
+// one read before).
+func (f *Fleet) manifestRows(turbine string, at func(i int, off int64, next bool) (io.Reader, error)) ([]FleetCapture, error) {
+	path := f.Manifest.Path
 	// A copy of the reader, with its own kinds to widen (no-ops: the rows
 	// were read before), so that turbines may be listed concurrently.
 	mr := *f.mr
@@ -232,11 +345,12 @@ func (f *Fleet) manifestCaptures(turbine string) ([]FleetCapture, error) {
 	mr.nonEmpty = slices.Clone(f.mr.nonEmpty)
 	var caps []FleetCapture
 	pos := int64(-1)
-	for _, row := range f.rows[turbine] {
-		if row.off != pos {
-			if _, err := r.Seek(row.off, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("%s: %w", path, err)
-			}
+	for i, row := range f.rows[turbine] {
+		r, err := at(i, row.off, row.off == pos)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
 			mr.base = row.off
 			mr.resume(r)
 		}
@@ -246,7 +360,7 @@ func (f *Fleet) manifestCaptures(turbine string) ([]FleetCapture, error) {
 			return nil, fileErrorf(path, "changed while the fleet was read (line %d: %v)", row.line, err)
 		}
 		pos = mr.offset()
-		e.Line = row.line
+		e.Line = int(row.line)
 		if e.Turbine != turbine {
 			return nil, fileErrorf(path, "changed while the fleet was read (line %d)", row.line)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -149,6 +150,9 @@ func ParseManifest(r io.Reader, dir string) (*Manifest, error) {
 type manifestReader struct {
 	cr  *csv.Reader
 	dir string
+	// keys makes the path column a key relative to the location dir (a
+	// fleet in object storage; see setKey) instead of a local path.
+	keys bool
 	// base is the number of bytes before the CSV reader's input (a
 	// byte-order mark), so that offset() is a file offset.
 	base  int64
@@ -252,7 +256,13 @@ func (mr *manifestReader) next() (ManifestEntry, error) {
 	e := ManifestEntry{Line: line}
 	for i, cell := range rec {
 		cell = strings.TrimSpace(cell)
-		if err := e.set(mr.known[i], cell, mr.dir); err != nil {
+		var err error
+		if mr.keys && mr.known[i] == "path" {
+			err = e.setKey(cell, mr.dir)
+		} else {
+			err = e.set(mr.known[i], cell, mr.dir)
+		}
+		if err != nil {
 			return ManifestEntry{}, fmt.Errorf("line %d: %w", line, err)
 		}
 	}
@@ -351,6 +361,38 @@ func (e *ManifestEntry) set(col, cell, dir string) error {
 	case "label":
 		e.Label = cell
 	}
+	return nil
+}
+
+// setKey stores the path cell of a manifest in object storage at the
+// location loc (a URL without query): a key relative to loc, cleaned
+// ("a/./b.wav" is "a/b.wav"). A URL inside loc ("loc/a/b.wav") stands
+// for its key, as an absolute path inside a local fleet folder stands for
+// its file; an absolute local path, a backslash, another URL or a key
+// leaving loc ("../x.wav") is refused.
+func (e *ManifestEntry) setKey(cell, loc string) error {
+	if cell == "" {
+		return errors.New("path is empty")
+	}
+	key := cell
+	if strings.Contains(cell, "://") {
+		rest, ok := strings.CutPrefix(cell, loc+"/")
+		if !ok {
+			return fmt.Errorf("path %q is outside the fleet location %s (paths in a manifest in object storage are keys relative to it)", cell, loc)
+		}
+		key = rest
+	}
+	switch {
+	case strings.HasPrefix(key, "/") || filepath.IsAbs(key) || filepath.VolumeName(key) != "":
+		return fmt.Errorf("path %q is absolute (paths in a manifest in object storage are keys relative to the fleet location %s)", cell, loc)
+	case strings.ContainsAny(key, "\\\x00"):
+		return fmt.Errorf("path %q has a backslash or NUL (keys are '/'-separated)", cell)
+	}
+	key = path.Clean(key)
+	if key == "." || key == ".." || strings.HasPrefix(key, "../") {
+		return fmt.Errorf("path %q is outside the fleet location %s", cell, loc)
+	}
+	e.Path = key
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,27 +9,93 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/reports/atomicfile"
 )
 
 // Source is one capture file to read, with the manifest row that named it
 // when it came from a manifest.
 type Source struct {
+	// Path is the file's path, or the object's URL for a capture of a
+	// fleet in object storage (OpenFleetStore).
 	Path  string
 	Entry *ManifestEntry
 	// Manifest is the manifest Entry belongs to, nil for a file named
 	// directly or found in a folder.
 	Manifest *Manifest
+
+	// st and key locate a capture in object storage; st is nil for a
+	// local file.
+	st  *store.Store
+	key string
 }
 
 // Read reads the source's captures; see ManifestEntry.Read for what a
-// manifest row adds.
+// manifest row adds. A capture in object storage is read in one request
+// (without a deadline: FleetCapture.ReadAll takes a context).
 func (s Source) Read(opts Options) ([]Capture, error) {
+	if s.st != nil {
+		data, err := s.readObject(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		return s.ReadData(data, opts)
+	}
 	if s.Entry == nil {
 		return Read(s.Path, opts)
 	}
 	return s.Entry.Read(opts)
 }
+
+// ReadData is Read on data, the content of the source's file (see the
+// function ReadData): the same captures and errors as Read gives when the
+// file holds data, with what a manifest row adds; errors are *FileError
+// naming s.Path.
+func (s Source) ReadData(data []byte, opts Options) ([]Capture, error) {
+	if s.Entry == nil {
+		return ReadData(s.Path, data, opts)
+	}
+	caps, err := ReadData(s.Path, data, s.Entry.Options(opts))
+	if err != nil {
+		return nil, err
+	}
+	for i := range caps {
+		s.Entry.Apply(&caps[i])
+	}
+	return caps, nil
+}
+
+// readObject reads the source's object from its store; an error is a
+// *FileError naming s.Path once.
+func (s Source) readObject(ctx context.Context) ([]byte, error) {
+	data, err := s.st.ReadAll(ctx, s.key)
+	if err != nil {
+		return nil, storeFileError(s.Path, err)
+	}
+	return data, nil
+}
+
+// storeFileError makes err, from package store and naming the object
+// name (its message starts "name: "), a *FileError for name that says it
+// once.
+func storeFileError(name string, err error) error {
+	msg, ok := strings.CutPrefix(err.Error(), name+": ")
+	if !ok {
+		return &FileError{Path: name, Err: err}
+	}
+	return &FileError{Path: name, Err: &namedError{msg: msg, err: err}}
+}
+
+// namedError is an error whose message was cut of the name a FileError
+// gives; it unwraps to the original error.
+type namedError struct {
+	msg string
+	err error
+}
+
+func (e *namedError) Error() string { return e.msg }
+
+func (e *namedError) Unwrap() error { return e.err }
 
 // Sources returns one source per manifest row, in manifest order.
 func (m *Manifest) Sources() []Source {

@@ -16,6 +16,11 @@ func readWAV(path string, opts Options) ([]Capture, error) {
 	if err != nil {
 		return nil, err
 	}
+	return wavCaptures(path, f, opts)
+}
+
+// wavCaptures makes the captures of a decoded WAV file (see readWAV).
+func wavCaptures(path string, f *wav.File, opts Options) ([]Capture, error) {
 	names := make([]string, f.Channels)
 	for i := range names {
 		names[i] = fmt.Sprintf("ch%d", i)
