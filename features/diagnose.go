@@ -30,11 +30,13 @@ import (
 // family's kinematic lines; the family keeps the spectrum that gives it
 // the higher score. Lines of the ball and cage families that are
 // harmonics of the cage rate an outer-race family implies are explained
-// by it and not counted (see Diagnose). The thresholds follow from the
-// statistics of the envelope spectrum of Gaussian noise (LineThresholdDB,
-// EnergyThresholdDB) at a false-alarm probability of DiagnoseFalseAlarm
-// per line shared between the three spectra, plus margins measured on
-// healthy captures only (DiagnoseHealthyMarginDB,
+// by it and not counted; the cage series counts as the load-zone
+// modulation of a ball defect unless the direct spectrum has a line at
+// the cage rate and no ball line counts (see Diagnose). The thresholds
+// follow from the statistics of the envelope spectrum of Gaussian noise
+// (LineThresholdDB, EnergyThresholdDB) at a false-alarm probability of
+// DiagnoseFalseAlarm per line shared between the three spectra, plus
+// margins measured on healthy captures only (DiagnoseHealthyMarginDB,
 // DiagnoseEnergyMarginDB).
 
 // Verdicts of a diagnosis, one per defect family and "none".
@@ -82,7 +84,10 @@ const diagnoseLineFalseAlarm = DiagnoseFalseAlarm / diagnoseSpectra
 // gbx_hss captures), rounded up to the next whole decibel.
 // TestDiagnoseHealthyLines measures it: 5.52 dB, CWRU 97 at 12 kHz, band
 // spectrum, at 323.36 Hz (2×BPFI of the drive-end bearing). No fault
-// record was looked at to choose it.
+// record was looked at to choose it. The line at FTF in the direct
+// spectrum (see Diagnose) has the same threshold; on the same healthy
+// captures the direct spectrum's largest excess at cage rates 0.30–0.49 ×
+// shaft is −0.4 dB, so the margin covers it too.
 const DiagnoseHealthyMarginDB = 6
 
 // DiagnoseEnergyMarginDB is the healthy margin of the band-energy test
@@ -161,11 +166,14 @@ type FamilyEvidence struct {
 	// the same sum over the sidebands that count when the fundamental
 	// counts (a sideband without its carrier is not a modulation of it); 0
 	// when nothing counts. For the ball family the fundamental's term is
-	// the larger of its line's and its band energy's. A ball or cage
-	// family whose only evidence is one narrow line scores 0: on a 6205
-	// 2×BSF lies 1.4 % from the 12th cage harmonic, and one line in a ±2 %
-	// window is too little to name the rarer faults (rolling-element and
-	// cage faults are less common than race faults).
+	// the larger of its line's and its band energy's, and the Modulation
+	// lines that count are added unless the cage claims them; the cage
+	// family scores only when it claims its lines, and then adds the
+	// Direct line's margin (see Diagnose). A ball or cage family whose
+	// only evidence is one narrow line scores 0: on a 6205 2×BSF lies
+	// 1.4 % from the 12th cage harmonic, and one line in a ±2 % window is
+	// too little to name the rarer faults (rolling-element and cage faults
+	// are less common than race faults).
 	Score float64
 	// Harmonics are orders 1..3 of the family's fault frequency: BPFO,
 	// BPFI, FTF, and for a ball defect 2×BSF (it strikes both races once
@@ -182,6 +190,24 @@ type FamilyEvidence struct {
 	// than stand as one peak (Randall & Antoni 2011, §2.1). nil for the
 	// other families.
 	Energy *LineEvidence
+	// Modulation is, for the ball family only, the cage series FTF ×1..3
+	// read in the same spectrum: a ball defect is carried through the load
+	// zone once per cage revolution, so its strikes are amplitude-modulated
+	// at FTF and the envelope spectrum shows FTF and its harmonics
+	// (Randall & Antoni 2011, §2), like the shaft rate for an inner-race
+	// defect. Slip smears the strike rate's lines, the more the higher the
+	// harmonic (Antoni & Randall 2003, J. Vib. Acoust. 125:282–289), but
+	// not the modulation's: with strikes at a mean rate λ and amplitudes
+	// q(t) set by the cage angle, the envelope's mean is q(t)·λ·(area of
+	// one burst), periodic at FTF whatever the slip. The cage series can
+	// be all that a slipping ball defect shows.
+	// These lines count for the ball unless the cage claims them (see
+	// Diagnose); nil for the other families.
+	Modulation []LineEvidence
+	// Direct is, for the cage family only, the line at FTF in the direct
+	// (Hann amplitude) spectrum of the capture, not its envelope; see
+	// Diagnose. nil for the other families.
+	Direct *LineEvidence
 }
 
 // Diagnosis is the physics diagnosis of one capture.
@@ -267,7 +293,7 @@ type Diagnoser struct {
 	amp          *fft.AmplitudeSpectrum
 	bandPlans    map[int]*bandPlan // by 2·L + band
 	kurt         *Kurtogram
-	scr          []float64
+	scr, dir     []float64
 }
 
 // NewDiagnoser returns a diagnoser that demodulates in loHz–hiHz, or in
@@ -348,7 +374,22 @@ func families(f DefectOrders, fr float64) []family {
 //     also happens: a ball defect's sideband 2×BSF + FTF can fall on BPFO,
 //     as on a bearing with 2/r + 2 ≈ Z − 1; its stronger ball lines then
 //     stay unexplained.) The band energy leaves the multiples of f_c out.
-//  5. Scores (FamilyEvidence.Score); each family keeps its best spectrum;
+//  5. The cage series (FTF ×1..3 that count) is the ball's evidence of
+//     modulation (FamilyEvidence.Modulation) unless the cage claims it.
+//     The cage claims it only when no ball line and no ball band energy
+//     counts in any spectrum and the direct spectrum of the capture — not
+//     an envelope — has a line at FTF that clears the line threshold
+//     (directLine). Why: amplitude modulation of the strikes' resonance
+//     puts lines at FTF in the envelope but none in the direct spectrum
+//     (a product with a carrier far above FTF leaves no baseband
+//     component), so an envelope cage series by itself cannot tell a ball
+//     carried through the load zone from a damaged cage, and a ball defect
+//     is the far more common fault (cage faults are rare and mostly follow
+//     other damage); a cage that turns unevenly or off-centre acts on the
+//     housing as a force at the cage rate, which the direct spectrum
+//     shows. With the direct line and no ball evidence, the cage series
+//     counts for the cage; otherwise the cage scores 0.
+//  6. Scores (FamilyEvidence.Score); each family keeps its best spectrum;
 //     ranked; the verdict is the first family's if its score is positive.
 func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (Diagnosis, error) {
 	if !(rpm > 0) || math.IsInf(rpm, 0) {
@@ -416,16 +457,31 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 			z = int(math.Round(r))
 		}
 	}
-	best := make([]FamilyEvidence, len(fams))
+	var all [diagnoseSpectra][]FamilyEvidence
+	ownBall := false // a ball line or band energy of its own counts
 	for s := range d.spec {
 		if !(widths[s] > 0) {
 			continue // no second band
 		}
-		ev := d.evidence(d.spec[s], fams, binHz, widths[s], fr, z)
-		for i := range ev {
-			ev[i].Spectrum = names[s]
-			if s == 0 || ev[i].Score > best[i].Score {
-				best[i] = ev[i]
+		all[s] = d.evidence(d.spec[s], fams, binHz, widths[s], fr, z)
+		for i := range all[s] {
+			all[s][i].Spectrum = names[s]
+			ownBall = ownBall || (all[s][i].Verdict == VerdictBall && ballOwn(&all[s][i]))
+		}
+	}
+	direct := d.directLine(f.FTF, binHz, fr)
+	cageClaims := !ownBall && direct.Found
+	best := make([]FamilyEvidence, len(fams))
+	for s := range all {
+		for i := range all[s] {
+			ev := &all[s][i]
+			if ev.Verdict == VerdictCage && f.FTF > 0 {
+				dl := direct
+				ev.Direct = &dl
+			}
+			ev.Score = familyScore(ev, cageClaims)
+			if s == 0 || ev.Score > best[i].Score {
+				best[i] = *ev
 			}
 		}
 	}
@@ -628,8 +684,16 @@ func (d *Diagnoser) evidence(a []float64, fams []family, binHz, widthHz, fr floa
 			le.Label, le.Order = fam.base+" band energy", 1
 			ev.Energy = &le
 		}
-		ev.Score = familyScore(&ev)
 		out = append(out, ev)
+	}
+	for i := range out {
+		if out[i].Family == "BSF" && out[i].Harmonics != nil {
+			for j := range out {
+				if out[j].Family == "FTF" && out[j].Harmonics != nil {
+					out[i].Modulation = append([]LineEvidence(nil), out[j].Harmonics...)
+				}
+			}
+		}
 	}
 	return out
 }
@@ -647,8 +711,23 @@ func explain(le *LineEvidence, cageHz, bpfoDB float64, z int, binHz float64) {
 	}
 }
 
-// familyScore is FamilyEvidence.Score.
-func familyScore(ev *FamilyEvidence) float64 {
+// ballOwn reports whether a line or the band energy of the ball family's
+// own (a 2×BSF harmonic, or the spread energy around 2×BSF) counts.
+func ballOwn(ev *FamilyEvidence) bool {
+	for i := range ev.Harmonics {
+		if ev.Harmonics[i].counts() {
+			return true
+		}
+	}
+	return ev.Energy != nil && ev.Energy.counts()
+}
+
+// familyScore is FamilyEvidence.Score; cageClaims tells whether the cage
+// family claims the cage series (see Diagnose).
+func familyScore(ev *FamilyEvidence, cageClaims bool) float64 {
+	if ev.Verdict == VerdictCage && !cageClaims {
+		return 0
+	}
 	var score float64
 	for i := 1; i < len(ev.Harmonics); i++ {
 		if l := &ev.Harmonics[i]; l.counts() {
@@ -677,11 +756,59 @@ func familyScore(ev *FamilyEvidence) float64 {
 			}
 		}
 	}
+	if ev.Verdict == VerdictBall && !cageClaims {
+		for i := range ev.Modulation {
+			if l := &ev.Modulation[i]; l.counts() {
+				score += l.DB - l.ThresholdDB
+				lines++
+			}
+		}
+	}
 	spread := ev.Energy != nil && ev.Energy.counts()
 	if (ev.Verdict == VerdictBall || ev.Verdict == VerdictCage) && lines == 1 && !spread {
 		return 0 // a lone line does not name a ball or cage fault
 	}
+	if l := ev.Direct; l != nil && l.counts() && score > 0 {
+		score += l.DB - l.ThresholdDB
+	}
 	return score
+}
+
+// directLine reads the line at the cage rate f (Hz) in the direct
+// spectrum of the capture: the Hann amplitude spectrum of x, taken from
+// its rectangular-window spectrum X (d.xspec) as |½X_k − ¼X_(k−1) −
+// ¼X_(k+1)| (the periodic Hann window's three-term convolution) for the
+// bins the search and its floor need, and read like an envelope line
+// (envelopeLine: ±2 %, shaft harmonics left out, local median floor, the
+// same threshold). Its label is "FTF direct"; all NaN when f ≤ 0 or the
+// line does not fit.
+func (d *Diagnoser) directLine(f, binHz, fr float64) LineEvidence {
+	nan := math.NaN()
+	le := LineEvidence{Label: "FTF direct", Order: 1, ExpectedHz: f, FreqHz: nan, DeviationPct: nan, DB: nan, ThresholdDB: nan}
+	if !(f > 0) {
+		return le
+	}
+	tol := bearingSlip * f
+	k0 := int(math.Floor(f/binHz + 0.5))
+	w := int(tol / binHz)
+	span := max(int(bearingFloorSpan*tol/binHz), w+bearingFloorGuard+bearingFloorMinBins)
+	kmax := min(k0+max(span, w+1)+1, len(d.xspec)-2)
+	if kmax < 2 {
+		return le
+	}
+	if cap(d.dir) < kmax+1 {
+		d.dir = make([]float64, kmax+1)
+	}
+	d.dir = d.dir[:kmax+1]
+	d.dir[0] = 0
+	for k := 1; k <= kmax; k++ {
+		c := 0.5*d.xspec[k] - 0.25*(d.xspec[k-1]+d.xspec[k+1])
+		d.dir[k] = math.Hypot(real(c), imag(c))
+	}
+	var got LineEvidence
+	got, d.scr = envelopeLine(d.dir, binHz, f, tol, float64(kmax)*binHz, fr, d.scr)
+	got.Label, got.Order = le.Label, le.Order
+	return got
 }
 
 func harmonicLabel(family string, h int) string {

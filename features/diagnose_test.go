@@ -226,9 +226,12 @@ func evidenceText(dg Diagnosis) string {
 	s := ""
 	for _, f := range dg.Families {
 		s += fmt.Sprintf("\n  %s (%s) %.1f:", f.Family, f.Spectrum, f.Score)
-		ls := append(append([]LineEvidence{}, f.Harmonics...), f.Sidebands...)
+		ls := append(append(append([]LineEvidence{}, f.Harmonics...), f.Sidebands...), f.Modulation...)
 		if f.Energy != nil {
 			ls = append(ls, *f.Energy)
+		}
+		if f.Direct != nil {
+			ls = append(ls, *f.Direct)
 		}
 		for _, l := range ls {
 			if !math.IsNaN(l.DB) {
@@ -300,8 +303,8 @@ func TestDiagnoseCWRU(t *testing.T) {
 // --bearing 6205` does (rpm from the file) and checks the counts of issue
 // #6: at least 38 of the 40 inner- and outer-race records right, and 97
 // read at 48 kHz none. The issue also asks for 3 of the 12 ball records;
-// windpm names 1 (docs/evaluation.md explains why), so the test holds
-// that floor, not the target. It logs every miss.
+// windpm names 2 (223 and 188; docs/evaluation.md explains why), so the
+// test holds that count, not the target. It logs every miss.
 func TestDiagnoseCWRUCounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("52 CWRU records")
@@ -357,8 +360,8 @@ func TestDiagnoseCWRUCounts(t *testing.T) {
 	if racesOK < 38 {
 		t.Errorf("inner and outer race: %d of 40 right, want at least 38", racesOK)
 	}
-	if ballsOK < 1 {
-		t.Errorf("ball: %d of 12 right, want at least 1", ballsOK)
+	if ballsOK < 2 {
+		t.Errorf("ball: %d of 12 right, want at least 2", ballsOK)
 	}
 }
 
@@ -403,10 +406,11 @@ func healthyCaptures(t *testing.T) []healthyCapture {
 // DiagnoseFalseAlarm/3) of any line and any band energy in the three
 // envelope spectra of healthy captures, at the bearing's kinematic lines
 // and at pseudo defect frequencies 2.0, 2.1, … 16 × shaft (each searched
-// ±2 % like a defect line). It fails when a margin no longer covers them,
-// and logs the numbers docs/evaluation.md quotes.
+// ±2 % like a defect line), and in the direct spectrum at FTF and pseudo
+// cage rates 0.30, 0.31, … 0.49 × shaft. It fails when a margin no longer
+// covers them, and logs the numbers docs/evaluation.md quotes.
 func TestDiagnoseHealthyLines(t *testing.T) {
-	worstLine, worstEnergy := math.Inf(-1), math.Inf(-1)
+	worstLine, worstEnergy, worstDirect := math.Inf(-1), math.Inf(-1), math.Inf(-1)
 	for _, c := range healthyCaptures(t) {
 		d, err := NewDiagnoser(0, 0)
 		if err != nil {
@@ -456,12 +460,31 @@ func TestDiagnoseHealthyLines(t *testing.T) {
 				c.name, names[s], dg.BandLoHz, dg.BandHiHz, dg.Band2LoHz, dg.Band2HiHz, maxL, atL, maxE, atE)
 			worstLine, worstEnergy = math.Max(worstLine, maxL), math.Max(worstEnergy, maxE)
 		}
+		// The direct spectrum at pseudo cage rates 0.30 … 0.49 × shaft
+		// (FTF = (1 − d/D·cos φ)/2 with d/D·cos φ from 0 to 0.4) and at
+		// the bearing's FTF.
+		maxD, atD := math.Inf(-1), 0.0
+		cages := []float64{c.o.FTF}
+		for ord := 0.30; ord <= 0.49001; ord += 0.01 {
+			cages = append(cages, ord)
+		}
+		for _, ord := range cages {
+			le := d.directLine(ord*fr, dg.ResolutionHz, fr)
+			if !math.IsNaN(le.DB) {
+				if ex := le.DB - (le.ThresholdDB - DiagnoseHealthyMarginDB); ex > maxD {
+					maxD, atD = ex, le.FreqHz
+				}
+			}
+		}
+		t.Logf("%s, direct spectrum: largest line excess at cage rates %.1f dB at %.2f Hz", c.name, maxD, atD)
+		worstDirect = math.Max(worstDirect, maxD)
 	}
+	t.Logf("direct spectrum at cage rates: largest healthy excess %.2f dB", worstDirect)
 	t.Logf("healthy margins needed: lines %.2f dB (DiagnoseHealthyMarginDB = %d), band energy %.2f dB (DiagnoseEnergyMarginDB = %d)",
 		worstLine, DiagnoseHealthyMarginDB, worstEnergy, DiagnoseEnergyMarginDB)
-	if worstLine > DiagnoseHealthyMarginDB || worstEnergy > DiagnoseEnergyMarginDB {
-		t.Errorf("the healthy margins no longer cover healthy data: lines %.1f > %d dB or band energy %.1f > %d dB",
-			worstLine, DiagnoseHealthyMarginDB, worstEnergy, DiagnoseEnergyMarginDB)
+	if worstLine > DiagnoseHealthyMarginDB || worstEnergy > DiagnoseEnergyMarginDB || worstDirect > DiagnoseHealthyMarginDB {
+		t.Errorf("the healthy margins no longer cover healthy data: lines %.1f, direct lines %.1f > %d dB or band energy %.1f > %d dB",
+			worstLine, worstDirect, DiagnoseHealthyMarginDB, worstEnergy, DiagnoseEnergyMarginDB)
 	}
 }
 
@@ -579,6 +602,163 @@ func BenchmarkDiagnose(b *testing.B) {
 	for b.Loop() {
 		if _, err := d.Diagnose(x, 12000, rpm, br.Orders); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// cageModulatedNoise returns n seconds of white Gaussian noise whose
+// amplitude follows the load distribution of a radially loaded ball
+// bearing as the cage carries one element round, q(ψ) = max(0, cos ψ)^1.5
+// with ψ the cage angle (Stribeck's load zone of ±90°, Harris & Kotzalas,
+// load–deflection exponent 3/2 for balls), at depth m, plus a sinusoid of
+// amplitude directG at the cage rate: the limit of a ball defect whose
+// strikes slip so much that only their modulation by the load zone is
+// periodic (Randall & Antoni 2011, §2: bearing signals are
+// pseudo-cyclostationary), and, with directG > 0, a force at the cage
+// rate as a damaged cage would exert.
+func cageModulatedNoise(rng *rand.Rand, rate, seconds, ftfHz, m, directG float64) []float64 {
+	x := make([]float64, int(rate*seconds))
+	phase := rng.Float64()
+	for i := range x {
+		t := float64(i) / rate
+		psi := 2 * math.Pi * (ftfHz*t + phase)
+		q := math.Pow(math.Max(0, math.Cos(psi)), 1.5)
+		x[i] = rng.NormFloat64()*(1+m*q) + directG*math.Sin(psi)
+	}
+	return x
+}
+
+// TestDiagnoseCageSeries checks the rule that splits the cage series
+// between the ball and the cage family on signals built for it (not a
+// validation, a test of the rule as written): load-zone-modulated noise,
+// whose envelope spectra show FTF and its harmonics and no line at 2×BSF,
+// is named ball; the same with a line at FTF in the direct spectrum is
+// named cage; unmodulated noise with that line is named none.
+func TestDiagnoseCageSeries(t *testing.T) {
+	b, _ := LookupBearing("6205")
+	const rate, rpm = 12000, 1797
+	ftfHz := b.Orders.FTF * rpm / 60
+	d, err := NewDiagnoser(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name          string
+		m, directG    float64
+		want          string
+		wantClaimedBy string
+	}{
+		{"load-zone modulation", 1.5, 0, VerdictBall, "BSF"},
+		{"load-zone modulation and a direct line", 1.5, 0.2, VerdictCage, "FTF"},
+		{"a direct line alone", 0, 0.2, VerdictNone, ""},
+	} {
+		for seed := range uint64(3) {
+			x := cageModulatedNoise(rand.New(rand.NewPCG(seed, 11)), rate, 4, ftfHz, c.m, c.directG)
+			dg, err := d.Diagnose(x, rate, rpm, b.Orders)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dg.Verdict != c.want {
+				t.Errorf("%s, seed %d: verdict %s, want %s; evidence:%s", c.name, seed, dg.Verdict, c.want, evidenceText(dg))
+				continue
+			}
+			for _, f := range dg.Families {
+				if f.Family == "FTF" && (f.Direct == nil || f.Direct.Found != (c.directG > 0)) {
+					t.Errorf("%s, seed %d: direct line %+v, want found %v", c.name, seed, f.Direct, c.directG > 0)
+				}
+				if f.Score > 0 && f.Family != c.wantClaimedBy {
+					t.Errorf("%s, seed %d: %s scores %.1f, want only %s", c.name, seed, f.Family, f.Score, c.wantClaimedBy)
+				}
+			}
+		}
+	}
+}
+
+// TestDiagnoseSyntheticSlip: synthetic ball faults of the gearbox
+// high-speed-shaft sensor whose elements slip twice as much as the
+// default (3 % jitter of the strike spacing instead of 1.5 %), so that
+// the 2×BSF lines smear, at severities 0.2 and 0.4, ten captures each
+// (other seeds than TestDiagnoseSyntheticGrid). No capture may get
+// another family's verdict, and at severity 0.4 at least 8 of 10 must be
+// named ball (9 measured; before the cage series counted for the ball,
+// 0.2 gave one outer_race). It logs the counts docs/evaluation.md quotes.
+func TestDiagnoseSyntheticSlip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 synthetic captures")
+	}
+	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
+	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
+	o := DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
+	d, err := NewDiagnoser(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, int(float64(s.RateHz)*s.Seconds))
+	for _, sev := range []float64{0.2, 0.4} {
+		count := map[string]int{}
+		for seed := range uint64(10) {
+			shaftHz := (900 + 60*float64(seed)) / 60
+			spec := synth.CaptureSpec(s, shaftHz, synth.Ball, sev)
+			spec.Bearing.Slip = 2 * s.Bearing.Slip
+			if _, err := synth.Signal(x, spec, rand.New(rand.NewPCG(seed+300, 78))); err != nil {
+				t.Fatal(err)
+			}
+			dg, err := d.Diagnose(x, float64(s.RateHz), shaftHz*60, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			count[dg.Verdict]++
+			if dg.Verdict != VerdictBall && dg.Verdict != VerdictNone {
+				t.Errorf("ball, slip %g, severity %g, seed %d: verdict %s, another family's; evidence:%s", spec.Bearing.Slip, sev, seed, dg.Verdict, evidenceText(dg))
+			}
+		}
+		t.Logf("ball, slip %g, severity %g: %v", 2*s.Bearing.Slip, sev, count)
+		if sev == 0.4 && count[VerdictBall] < 8 {
+			t.Errorf("ball, slip %g, severity 0.4: %d of 10 named, want at least 8", 2*s.Bearing.Slip, count[VerdictBall])
+		}
+	}
+}
+
+// TestDirectLineHann checks the direct spectrum directLine reads, made
+// from the record's rectangular-window spectrum by the three-term Hann
+// convolution, against the Hann amplitude spectrum of fft (the periodic
+// window of scipy 'hann'): equal up to one scale factor on every bin.
+func TestDirectLineHann(t *testing.T) {
+	b, _ := LookupBearing("6205")
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float64, 24000) // 2·3·5-smooth: Diagnose keeps all
+	for i := range x {
+		x[i] = rng.NormFloat64() + 0.3*math.Sin(2*math.Pi*11.9*float64(i)/12000)
+	}
+	d, err := NewDiagnoser(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Diagnose(x, 12000, 1797, b.Orders); err != nil {
+		t.Fatal(err)
+	}
+	le := d.directLine(b.Orders.FTF*1797/60, 0.5, 1797/60.0)
+	if !le.Found {
+		t.Errorf("a 0.3 sine in unit noise at the cage rate: %+v, want found", le)
+	}
+	amp, err := fft.NewAmplitudeSpectrum(len(x), fft.Hann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mean float64
+	for _, v := range x {
+		mean += v / float64(len(x))
+	}
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = v - mean
+	}
+	ref := make([]float64, len(x)/2+1)
+	amp.Compute(ref, y)
+	scale := d.dir[10] / ref[10]
+	for k := 1; k < len(d.dir); k++ {
+		if got := d.dir[k] / scale; math.Abs(got-ref[k]) > 1e-9*ref[10] {
+			t.Fatalf("bin %d: %g, want %g", k, got, ref[k])
 		}
 	}
 }

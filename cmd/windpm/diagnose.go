@@ -41,7 +41,10 @@ Gaussian noise (false-alarm probability 10⁻³ per line over the three
 spectra) plus a margin measured on healthy captures (6 dB for lines, 1 dB
 for band energy). Ball and cage lines that are harmonics of the cage rate an
 outer-race line implies are explained by it and do not count; a ball or
-cage verdict needs more than one lone line. A family's score is the sum of
+cage verdict needs more than one lone line. The cage series FTF ×1..3 counts
+for the ball (a ball defect is carried through the load zone once per cage
+revolution) unless no ball line counts and the direct spectrum, not the
+envelope, has a line at FTF: then it names the cage. A family's score is the sum of
 the margins of its lines (sidebands only with their carrier); the verdict
 is the family of highest positive score (outer_race, inner_race, ball,
 cage), or none. docs/evaluation.md has the derivation and the results on
@@ -56,8 +59,9 @@ verdict, rpm, sample_rate_hz, samples (analysed: the first N, N the
 largest 2·3·5-smooth length, within 1 % of the capture), band_hz [lo, hi],
 band_kurtosis, band2_hz and band2_kurtosis (null without a second band),
 resolution_hz, and families (ranked), each with family (BPFO, BPFI, BSF,
-FTF), fault, spectrum (band, band2, whitened), score, harmonics, sidebands
-and for BSF band_energy; a line has label, order, side (−1/+1 for
+FTF), fault, spectrum (band, band2, whitened), score, harmonics, sidebands,
+for BSF band_energy and modulation (the cage series), for FTF direct (the
+line at FTF in the direct spectrum); a line has label, order, side (−1/+1 for
 sidebands), freq_hz, expected_hz, deviation_pct, db, threshold_db, found
 (null where a line could not be read) and explained_by when a found line is
 a cage-rate harmonic of the BPFO line.`,
@@ -105,6 +109,11 @@ type diagnoseFamily struct {
 	Harmonics []diagnoseLine `json:"harmonics"`
 	Sidebands []diagnoseLine `json:"sidebands"`
 	Energy    *diagnoseLine  `json:"band_energy,omitempty"`
+	// Modulation (ball only) is the cage series counted as the load-zone
+	// modulation of a ball defect; Direct (cage only) the line at FTF in
+	// the direct spectrum.
+	Modulation []diagnoseLine `json:"modulation,omitempty"`
+	Direct     *diagnoseLine  `json:"direct,omitempty"`
 }
 
 // diagnoseRecord is the JSON form of one diagnosed channel; its field
@@ -208,6 +217,12 @@ func newDiagnoseRecord(c *datasets.Capture, d *features.Diagnosis) diagnoseRecor
 		if f.Energy != nil {
 			jf.Energy = &diagnoseLines([]features.LineEvidence{*f.Energy})[0]
 		}
+		if f.Modulation != nil {
+			jf.Modulation = diagnoseLines(f.Modulation)
+		}
+		if f.Direct != nil {
+			jf.Direct = &diagnoseLines([]features.LineEvidence{*f.Direct})[0]
+		}
 		rec.Families = append(rec.Families, jf)
 	}
 	return rec
@@ -256,7 +271,10 @@ func printDiagnoseText(w io.Writer, r *diagnoseRecord, first bool) {
 	fmt.Fprintln(tw, "  FAMILY\tFAULT\tSPECTRUM\tSCORE\tEVIDENCE (line: found Hz, deviation, dB above floor / threshold; * counts)")
 	for _, f := range r.Families {
 		var ev []string
-		lines := append(append([]diagnoseLine{}, f.Harmonics...), f.Sidebands...)
+		lines := append(append(append([]diagnoseLine{}, f.Harmonics...), f.Sidebands...), f.Modulation...)
+		if f.Direct != nil {
+			lines = append(lines, *f.Direct)
+		}
 		for _, l := range lines {
 			if l.DB == nil || l.FreqHz == nil {
 				continue

@@ -34,7 +34,12 @@ type diagnoseJSON struct {
 			Found        bool     `json:"found"`
 			ExplainedBy  string   `json:"explained_by"`
 		} `json:"harmonics"`
-		Sidebands []json.RawMessage `json:"sidebands"`
+		Sidebands  []json.RawMessage `json:"sidebands"`
+		Modulation []json.RawMessage `json:"modulation"`
+		Direct     *struct {
+			Label string `json:"label"`
+			Found bool   `json:"found"`
+		} `json:"direct"`
 	} `json:"families"`
 }
 
@@ -54,8 +59,9 @@ func diagnoseRun(t *testing.T, args ...string) []diagnoseJSON {
 // The catalog's inner-race record 105 is inner_race, the outer-race
 // records 130 and 145 outer_race (145's cage-rate lines explained by its
 // BPFO line) and the healthy 97 (48 kHz, as recorded) none;
-// every record has the four families ranked by score and a band below
-// Nyquist. The manifest is the catalog cut to those rows (the whole
+// every record has the four families ranked by score, a band below
+// Nyquist, the cage series under BSF (modulation) and the direct line
+// under FTF. The manifest is the catalog cut to those rows (the whole
 // catalog takes 4 s; docs/evaluation.md runs it).
 func TestDiagnoseCWRUCatalog(t *testing.T) {
 	dir := sharedtest.Path(t, "cwru")
@@ -92,6 +98,16 @@ func TestDiagnoseCWRUCatalog(t *testing.T) {
 		}
 		if !(r.BandHz[0] > 0 && r.BandHz[1] > r.BandHz[0]) {
 			t.Errorf("%s: band %v", r.Path, r.BandHz)
+		}
+		for _, f := range r.Families {
+			switch {
+			case f.Family == "BSF" && len(f.Modulation) != 3:
+				t.Errorf("%s: BSF modulation has %d lines, want the cage series FTF ×1..3", r.Path, len(f.Modulation))
+			case f.Family == "FTF" && (f.Direct == nil || f.Direct.Label != "FTF direct"):
+				t.Errorf("%s: FTF direct line %+v, want one labelled \"FTF direct\"", r.Path, f.Direct)
+			case f.Family != "BSF" && f.Modulation != nil, f.Family != "FTF" && f.Direct != nil:
+				t.Errorf("%s: %s has modulation or direct lines, which belong to BSF and FTF only", r.Path, f.Family)
+			}
 		}
 		w, ok := want[filepath.Base(r.Path)]
 		if !ok {
