@@ -2,6 +2,7 @@ package scada
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -133,14 +134,22 @@ func NewIngester(opts Options) *Ingester {
 
 // Ingest reads every file of paths (a folder means its *.csv files,
 // recursively, in lexical order), SCADA exports and event logs alike, and
-// normalises them.
+// normalises them. A path may be the URL of an object or of a prefix in
+// object storage (see ExpandPaths). It is IngestContext without a
+// deadline.
 func Ingest(paths []string, opts Options) (*Table, *Report, error) {
-	files, err := ExpandPaths(paths)
+	return IngestContext(context.Background(), paths, opts)
+}
+
+// IngestContext is Ingest with a context for the reads from object
+// storage.
+func IngestContext(ctx context.Context, paths []string, opts Options) (*Table, *Report, error) {
+	files, err := ExpandPathsContext(ctx, paths)
 	if err != nil {
 		return nil, nil, err
 	}
 	in := NewIngester(opts)
-	if err := in.addFiles(files); err != nil {
+	if err := in.addFiles(ctx, files); err != nil {
 		return nil, nil, err
 	}
 	t, r := in.Finish()
@@ -149,7 +158,7 @@ func Ingest(paths []string, opts Options) (*Table, *Report, error) {
 
 // addFiles reads and parses files on Options.Workers goroutines and merges
 // them in the order given, so the result does not depend on the workers.
-func (in *Ingester) addFiles(files []string) error {
+func (in *Ingester) addFiles(ctx context.Context, files []string) error {
 	workers := max(in.opts.Workers, 1)
 	type result struct {
 		sub *Ingester
@@ -175,12 +184,12 @@ func (in *Ingester) addFiles(files []string) error {
 	for range min(workers, len(files)) {
 		go func() {
 			for i := range next {
-				data, err := os.ReadFile(files[i])
+				name, data, err := readInput(ctx, files[i])
 				if err != nil {
-					results[i] <- result{err: fmt.Errorf("scada: %w", err)}
+					results[i] <- result{err: err}
 					continue
 				}
-				sub, err := in.parse(files[i], data)
+				sub, err := in.parse(name, data)
 				results[i] <- result{sub, err}
 			}
 		}()
@@ -203,33 +212,37 @@ func (in *Ingester) addFiles(files []string) error {
 }
 
 // ExpandPaths returns the files of paths: files as given, folders replaced
-// by their *.csv files (recursively, lexical order).
+// by their *.csv files (recursively, lexical order). A path may also be a
+// URL (see ExpandPathsContext). It is ExpandPathsContext without a
+// deadline.
 func ExpandPaths(paths []string) ([]string, error) {
+	return ExpandPathsContext(context.Background(), paths)
+}
+
+// expandLocal is ExpandPaths for a local path.
+func expandLocal(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("scada: %w", err)
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
 	var out []string
-	for _, p := range paths {
-		st, err := os.Stat(p)
+	// The trailing separator makes a folder given as a symbolic link
+	// walked as the folder it points to (WalkDir follows no link, the
+	// root included).
+	err = filepath.WalkDir(p+string(filepath.Separator), func(path string, d os.DirEntry, err error) error {
 		if err != nil {
-			return nil, fmt.Errorf("scada: %w", err)
+			return err
 		}
-		if !st.IsDir() {
-			out = append(out, p)
-			continue
+		if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".csv") {
+			out = append(out, path)
 		}
-		// The trailing separator makes a folder given as a symbolic link
-		// walked as the folder it points to (WalkDir follows no link,
-		// the root included).
-		err = filepath.WalkDir(p+string(filepath.Separator), func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".csv") {
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("scada: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scada: %w", err)
 	}
 	return out, nil
 }

@@ -2,10 +2,9 @@ package scada
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/schema"
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/reports/pagecheck"
 )
 
@@ -36,15 +36,23 @@ const maxParquetCells = 1 << 27
 // into a Table: rows sorted by turbine then time, missing values NaN.
 // Events are not stored in the file and come back empty. A missing or
 // corrupt file, a missing key column, a null key or a repeated turbine and
-// stamp is an error naming the file.
+// stamp is an error naming the file. path may be the URL of an object in
+// object storage (see ExpandPathsContext); ReadParquet is
+// ReadParquetContext without a deadline.
 func ReadParquet(path string) (*Table, error) {
-	data, err := os.ReadFile(path)
+	return ReadParquetContext(context.Background(), path)
+}
+
+// ReadParquetContext is ReadParquet with a context for a read from object
+// storage.
+func ReadParquetContext(ctx context.Context, path string) (*Table, error) {
+	name, data, err := readInput(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("scada: %w", err)
+		return nil, err
 	}
 	t, err := readParquet(data)
 	if err != nil {
-		return nil, fmt.Errorf("scada: %s: %w", path, err)
+		return nil, fmt.Errorf("scada: %s: %w", name, err)
 	}
 	return t, nil
 }
@@ -352,17 +360,22 @@ func readFloat64s(rgr rowGroup, j, m int) ([]float64, error) {
 // Load reads SCADA for a consumer such as the scan: one scada table
 // (a single path ending in .parquet, read by ReadParquet; the Report is
 // then nil) or exports and folders (Ingest). Mixing a table with exports
-// is an error.
+// is an error. Paths may be URLs (see ExpandPathsContext); Load is
+// LoadContext without a deadline.
 func Load(paths []string, opts Options) (*Table, *Report, error) {
-	isTable := func(p string) bool { return strings.EqualFold(filepath.Ext(p), ".parquet") }
-	if len(paths) == 1 && isTable(paths[0]) {
-		t, err := ReadParquet(paths[0])
+	return LoadContext(context.Background(), paths, opts)
+}
+
+// LoadContext is Load with a context for the reads from object storage.
+func LoadContext(ctx context.Context, paths []string, opts Options) (*Table, *Report, error) {
+	if len(paths) == 1 && IsParquet(paths[0]) {
+		t, err := ReadParquetContext(ctx, paths[0])
 		return t, nil, err
 	}
 	for _, p := range paths {
-		if isTable(p) {
-			return nil, nil, fmt.Errorf("scada: %s: give one scada table (.parquet) or SCADA exports, not both", p)
+		if IsParquet(p) {
+			return nil, nil, fmt.Errorf("scada: %s: give one scada table (.parquet) or SCADA exports, not both", store.DisplayURL(p))
 		}
 	}
-	return Ingest(paths, opts)
+	return IngestContext(ctx, paths, opts)
 }

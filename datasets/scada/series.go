@@ -1,12 +1,13 @@
 package scada
 
 import (
+	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/windpm/windpm/datasets/store"
 )
 
 // Series is one signal of one turbine over time: stamps (interval
@@ -35,13 +36,21 @@ func (s *Series) In(at time.Time, interval time.Duration) (float64, bool) {
 // signal: exports are read one file at a time and each file's table is
 // dropped once the signal is taken out, so memory holds the largest file
 // and the signal, not every table at once. A stamp that several files
-// give keeps the first file's value (files in path order).
+// give keeps the first file's value (files in path order). Paths may be
+// URLs (see ExpandPathsContext); LoadSignal is LoadSignalContext without
+// a deadline.
 func LoadSignal(paths []string, opts Options, c Column) (map[string]*Series, error) {
+	return LoadSignalContext(context.Background(), paths, opts, c)
+}
+
+// LoadSignalContext is LoadSignal with a context for the reads from
+// object storage.
+func LoadSignalContext(ctx context.Context, paths []string, opts Options, c Column) (map[string]*Series, error) {
 	var groups [][]string
-	if len(paths) == 1 && strings.EqualFold(filepath.Ext(paths[0]), ".parquet") {
+	if len(paths) == 1 && IsParquet(paths[0]) {
 		groups = [][]string{paths}
 	} else {
-		files, err := ExpandPaths(paths)
+		files, err := ExpandPathsContext(ctx, paths)
 		if err != nil {
 			return nil, err
 		}
@@ -51,13 +60,13 @@ func LoadSignal(paths []string, opts Options, c Column) (map[string]*Series, err
 	}
 	out := map[string]*Series{}
 	for _, g := range groups {
-		t, _, err := Load(g, opts)
+		t, _, err := LoadContext(ctx, g, opts)
 		if err != nil {
 			return nil, err
 		}
 		col := t.Col(c)
 		if col < 0 {
-			return nil, fmt.Errorf("%s: no %s column", strings.Join(g, ", "), c.Name())
+			return nil, fmt.Errorf("%s: no %s column", store.DisplayURL(g[0]), c.Name())
 		}
 		for _, turbine := range t.Turbines() {
 			s := out[turbine]
