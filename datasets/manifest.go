@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Manifest is a capture manifest: a CSV table naming capture files and
@@ -368,8 +369,9 @@ func (e *ManifestEntry) set(col, cell, dir string) error {
 // location loc (a URL without query): a key relative to loc, cleaned
 // ("a/./b.wav" is "a/b.wav"). A URL inside loc ("loc/a/b.wav") stands
 // for its key, as an absolute path inside a local fleet folder stands for
-// its file; an absolute local path, a backslash, another URL or a key
-// leaving loc ("../x.wav") is refused.
+// its file; an absolute local path, a backslash, a control character,
+// invalid UTF-8 (object keys are UTF-8), another URL or a key leaving loc
+// ("../x.wav") is refused.
 func (e *ManifestEntry) setKey(cell, loc string) error {
 	if cell == "" {
 		return errors.New("path is empty")
@@ -387,6 +389,10 @@ func (e *ManifestEntry) setKey(cell, loc string) error {
 		return fmt.Errorf("path %q is absolute (paths in a manifest in object storage are keys relative to the fleet location %s)", cell, loc)
 	case strings.ContainsAny(key, "\\\x00"):
 		return fmt.Errorf("path %q has a backslash or NUL (keys are '/'-separated)", cell)
+	case hasControl(key):
+		return fmt.Errorf("path %q has a control character", cell)
+	case !utf8.ValidString(key):
+		return fmt.Errorf("path %q is not valid UTF-8 (object keys are UTF-8)", cell)
 	}
 	key = path.Clean(key)
 	if key == "." || key == ".." || strings.HasPrefix(key, "../") {
