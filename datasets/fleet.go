@@ -140,10 +140,11 @@ func OpenFleetStore(ctx context.Context, st *store.Store) (*Fleet, error) {
 		return f, nil
 	}
 	f := &Fleet{Dir: st.String(), st: st, ctx: ctx}
-	_, err := st.Stat(ctx, FleetManifest)
+	r, err := st.Open(ctx, FleetManifest)
 	switch {
 	case err == nil:
-		err = f.indexManifestObject(ctx)
+		defer r.Close()
+		err = f.indexManifestObject(r)
 	case errors.Is(err, fs.ErrNotExist):
 		err = f.listTurbinesStore(ctx)
 	}
@@ -195,6 +196,9 @@ func (f *Fleet) Captures(turbine string) ([]FleetCapture, error) {
 // modification times (see manifestCapturesStore). Local folders ignore
 // ctx. Turbines may be listed concurrently.
 func (f *Fleet) CapturesContext(ctx context.Context, turbine string) ([]FleetCapture, error) {
+	if err := ctx.Err(); err != nil && f.st != nil {
+		return nil, fmt.Errorf("%s: listing %s: %w", f.Dir, turbine, err)
+	}
 	var caps []FleetCapture
 	var err error
 	switch {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/reports/atomicfile"
 )
 
@@ -111,17 +112,12 @@ func (f *Fleet) layoutCapturesStore(ctx context.Context, turbine string) ([]Flee
 }
 
 // indexManifestObject indexes the fleet's manifest object, read as one
-// stream (see indexManifest), and keeps its size and modification time to
-// tell, when a turbine's rows are read again, that it was replaced.
-func (f *Fleet) indexManifestObject(ctx context.Context) error {
-	path := f.st.URL(FleetManifest)
-	r, err := f.st.Open(ctx, FleetManifest)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
+// stream from r (see indexManifest), and keeps its size and modification
+// time to tell, when a turbine's rows are read again, that it was
+// replaced.
+func (f *Fleet) indexManifestObject(r *store.Reader) error {
 	f.mSize, f.mMod = r.Size(), r.ModTime()
-	return f.indexManifest(r, path)
+	return f.indexManifest(r, f.st.URL(FleetManifest))
 }
 
 // Ranged reads of a manifest in object storage: a turbine's rows are

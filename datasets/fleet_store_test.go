@@ -499,3 +499,38 @@ func FuzzFleetManifestStore(f *testing.F) {
 		}
 	})
 }
+
+// TestFleetStoreTurbinePrefix: listing one turbine in object storage
+// looks only under its prefix, so another turbine's bad object does not
+// stop it (as a local turbine folder is walked alone), and a manifest
+// turbine's sizes come from its captures' common prefix.
+func TestFleetStoreTurbinePrefix(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "x.wav")
+	writeTestWAV(t, p)
+	wav, _ := os.ReadFile(p)
+	st := memFleet(t, map[string]string{
+		"WT01/gbx/20250301T020000Z.wav": string(wav),
+		"WT01-b/gbx/notes.txt":          "x",
+		"WT02/gbx/notes.txt":            "x",
+	})
+	f, err := OpenFleetStore(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(f.Turbines, ",") != "WT01,WT01-b,WT02" {
+		t.Fatalf("turbines %v", f.Turbines)
+	}
+	caps, err := f.CapturesContext(ctx, "WT01")
+	if err != nil || len(caps) != 1 || caps[0].Size != int64(len(wav)) {
+		t.Fatalf("WT01: %+v, %v", caps, err)
+	}
+	if _, err := f.Captures("WT02"); err == nil || !strings.HasPrefix(err.Error(), "mem://fleet/WT02/gbx/notes.txt: not a capture") {
+		t.Errorf("WT02: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := f.CapturesContext(cancelled, "WT01"); err == nil {
+		t.Error("a cancelled listing succeeded")
+	}
+}
