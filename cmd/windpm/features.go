@@ -349,6 +349,11 @@ func featureRows(src datasets.Source, opts datasets.Options, ex *features.Extrac
 	if err != nil {
 		return nil, err
 	}
+	return captureRows(caps, ex, prep, psd, kin, metaCols, tableMeta)
+}
+
+// captureRows is featureRows on captures already read.
+func captureRows(caps []datasets.Capture, ex *features.Extractor, prep *features.Preparer, psd *features.PSD, kin *kinematicsSource, metaCols, tableMeta []datasets.MetaColumn) ([]reports.FeatureRow, error) {
 	var rows []reports.FeatureRow
 	for ci := range caps {
 		c := &caps[ci]

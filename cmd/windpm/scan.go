@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -87,8 +88,8 @@ severity when k of its last n captures reach it (--persistence).`,
 	}
 	o.capture.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&o.fleet, "fleet", "", "fleet folder (required)")
-	fl.StringVar(&o.out, "out", "", "output folder (required); holds the tables, the report and the scan's state")
+	fl.StringVar(&o.fleet, "fleet", "", "fleet folder or object-storage URL, e.g. s3://bucket/fleet (required)")
+	fl.StringVar(&o.out, "out", "", "output folder or object-storage URL (required); holds the tables, the report and the scan's state")
 	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
 	fl.StringVar(&o.model, "model", "", "classifier model file (windpm train): its verdict on every capture goes to the scores and the alarms' evidence")
 	fl.StringSliceVar(&o.scada, "scada", nil, "SCADA exports or folders, or one scada table (.parquet): operating classes by active power at capture time instead of shaft speed")
@@ -215,27 +216,30 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	start := time.Now()
 
-	fleet, err := datasets.OpenFleet(o.fleet)
+	fleetStore, err := store.Open(cmd.Context(), o.fleet)
 	if err != nil {
 		return err
 	}
-	assetsPath := o.assets
-	if assetsPath == "" {
-		if p := filepath.Join(o.fleet, "assets.yaml"); fileExists(p) {
-			assetsPath = p
+	defer fleetStore.Close()
+	fleet, err := datasets.OpenFleetStore(cmd.Context(), fleetStore)
+	if err != nil {
+		return err
+	}
+	if o.assets != "" {
+		if set.assets, err = datasets.ReadAssets(o.assets); err != nil {
+			return err
 		}
+	} else if set.assets, err = fleet.ReadAssets(cmd.Context()); err != nil {
+		return err
 	}
 	set.kin = &kinematicsSource{warned: map[string]bool{},
 		warn: func(s string) { fmt.Fprintf(stderr, "windpm: warning: %s\n", s) }}
 	var cfg features.Config
-	if assetsPath != "" {
-		if set.assets, err = datasets.ReadAssets(assetsPath); err != nil {
-			return err
-		}
+	if set.assets != nil {
 		set.kin.assets = set.assets
 		cfg.BandNames = bandNames(set.assets)
 	} else {
-		fmt.Fprintf(stderr, "windpm: note: no assets file (%s has no assets.yaml; --assets names one): bearing and gear features stay null\n", o.fleet)
+		fmt.Fprintf(stderr, "windpm: note: no assets file (%s has no assets.yaml; --assets names one): bearing and gear features stay null\n", fleet.Dir)
 	}
 	probe, err := features.NewExtractor(cfg)
 	if err != nil {
@@ -257,7 +261,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	if len(o.scada) > 0 {
 		// Read when the scores are made; here only identified.
 		set.scadaPaths = o.scada
-		files, err := scada.ExpandPaths(o.scada)
+		files, err := scada.ExpandFiles(cmd.Context(), o.scada)
 		if err != nil {
 			return err
 		}
@@ -265,11 +269,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 			return fmt.Errorf("--scada %s: no SCADA exports found", strings.Join(o.scada, ", "))
 		}
 		for _, f := range files {
-			st, err := os.Stat(f)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f, atomicfile.UnwrapPathError(err))
-			}
-			set.SCADA = append(set.SCADA, fmt.Sprintf("%s %d %d", f, st.Size(), st.ModTime().UnixNano()))
+			set.SCADA = append(set.SCADA, fmt.Sprintf("%s %d %d", f.Name, f.Size, f.ModTime.UnixNano()))
 		}
 	}
 
@@ -293,6 +293,13 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		set.Model = sum
 	}
 
+	if v := os.Getenv("WINDPM_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return usageErrorf("WINDPM_LEASE=%q: want a duration of at least 1s, such as 2m", v)
+		}
+		scanstate.LeaseTime, scanstate.LeaseRenew = d, d/4
+	}
 	if set.out, err = openOut(cmd.Context(), o.out); err != nil {
 		return err
 	}
@@ -321,7 +328,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 	}
 	if state.Config != nil && state.Config.Fingerprint != stateCfg.Fingerprint {
 		return fmt.Errorf("%s was scanned with other feature settings (then: %s; now: %s); use --rebuild or another --out",
-			o.out, state.Config.Description, stateCfg.Description)
+			set.out, state.Config.Description, stateCfg.Description)
 	}
 
 	b := batch{stderr: stderr}
@@ -330,7 +337,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		return err
 	}
 	if run.work > 0 {
-		fmt.Fprintf(stdout, "scan: %d new capture(s) of %d in %s\n", run.work, run.listed, o.fleet)
+		fmt.Fprintf(stdout, "scan: %d new capture(s) of %d in %s\n", run.work, run.listed, fleet.Dir)
 	}
 	gen, err := state.Generation()
 	if err != nil {
@@ -343,7 +350,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		return err
 	}
 	if run.work == 0 && !o.rescore && state.Derived.Generation == gen && state.Derived.Fingerprint == derivedFP && made {
-		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", o.fleet, run.listed)
+		fmt.Fprintf(stdout, "scan: nothing new in %s (%d captures scanned); outputs unchanged\n", fleet.Dir, run.listed)
 		return scanExit(set.out, derived, set, &b)
 	}
 	sum, err := deriveOutputs(cmd, o, set, fleet, derived, run.failures, run.work)
@@ -363,12 +370,6 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		fmt.Fprintf(stdout, "Shard %d of %d done; when every shard is: windpm report --from %s --out %s\n", set.shardK, set.shardN, o.out, o.out)
 	}
 	return scanExit(set.out, derived, set, &b)
-}
-
-// fileExists reports whether path exists.
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // checkScanFolder refuses an output location that holds other things and
@@ -438,7 +439,7 @@ func (s *scanSettings) fingerprint() string {
 // changed since, and the failures the journal records for captures still
 // listed. A capture whose size or modification time changed is hashed:
 // the same content is not new.
-func pendingCaptures(caps []datasets.FleetCapture, state *scanstate.Turbine) (work []int, changed []error, failures []scanreport.Failure, err error) {
+func pendingCaptures(ctx context.Context, caps []datasets.FleetCapture, state *scanstate.Turbine) (work []int, changed []error, failures []scanreport.Failure, err error) {
 	for i := range caps {
 		c := &caps[i]
 		rec, seen := state.Captures[c.Rel]
@@ -449,10 +450,11 @@ func pendingCaptures(caps []datasets.FleetCapture, state *scanstate.Turbine) (wo
 		case rec.Size == c.Size && rec.ModTimeNs == c.ModTime.UnixNano():
 			// Unchanged.
 		default:
-			sum, err := hashFile(c.Path)
+			data, err := c.ReadAll(ctx)
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			sum := hashBytes(data)
 			if sum != rec.SHA256 {
 				changed = append(changed, fmt.Errorf("%s: changed since it was scanned (new content); its old rows stay; use --rebuild to rescan the fleet", c.Path))
 			}
@@ -462,6 +464,12 @@ func pendingCaptures(caps []datasets.FleetCapture, state *scanstate.Turbine) (wo
 		}
 	}
 	return work, changed, failures, nil
+}
+
+// hashBytes returns the hex SHA-256 of data.
+func hashBytes(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // hashFile returns the hex SHA-256 of a file's content.
@@ -562,7 +570,7 @@ type scanRun struct {
 // worked on, not the fleet.
 func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg features.Config, fleet *datasets.Fleet,
 	state *scanstate.State, stateCfg scanstate.Config, metaCols []datasets.MetaColumn, b *batch) (*scanRun, error) {
-	config, _ := json.Marshal(map[string]any{"scan": true, "fleet": o.fleet, "component_bands": cfg.BandNames,
+	config, _ := json.Marshal(map[string]any{"scan": true, "fleet": fleet.Dir, "component_bands": cfg.BandNames,
 		"channel": set.opts.Channel, "rate_hz": set.opts.RateHz, "rpm": set.opts.RPM})
 	fileMeta := map[string]string{reports.MetaToolVersion: versionString(), reports.MetaConfig: string(config)}
 	run := &scanRun{}
@@ -607,7 +615,7 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 			}
 			tw := &turbineWork{index: ti, caps: caps, state: ts}
 			var it scanItem
-			if tw.work, it.changed, it.failures, err = pendingCaptures(caps, ts); err != nil {
+			if tw.work, it.changed, it.failures, err = pendingCaptures(cmd.Context(), caps, ts); err != nil {
 				return err
 			}
 			tw.plans = planChunks(caps, tw.work, o.chunk)
@@ -630,7 +638,7 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 			if it.k < 0 {
 				return scanResult{}
 			}
-			return scanCapture(&it.t.caps[it.t.work[it.k]], set, ex, prep, metaCols)
+			return scanCapture(cmd.Context(), &it.t.caps[it.t.work[it.k]], set, ex, prep, metaCols)
 		}
 	}
 	emit := func(it scanItem, r scanResult) error {
@@ -713,15 +721,20 @@ func processCaptures(cmd *cobra.Command, o *scanOptions, set *scanSettings, cfg 
 
 // scanCapture reads one capture of the fleet and returns its feature rows
 // and its journal record.
-func scanCapture(c *datasets.FleetCapture, set *scanSettings, ex *features.Extractor, prep *features.Preparer, metaCols []datasets.MetaColumn) scanResult {
+func scanCapture(ctx context.Context, c *datasets.FleetCapture, set *scanSettings, ex *features.Extractor, prep *features.Preparer, metaCols []datasets.MetaColumn) scanResult {
 	rec := scanstate.Capture{Path: c.Rel, Size: c.Size, ModTimeNs: c.ModTime.UnixNano()}
-	sum, err := hashFile(c.Path)
+	// One read: hashed for the journal and decoded.
+	data, err := c.ReadAll(ctx)
 	if err != nil {
 		rec.Error = oneLine(err.Error())
 		return scanResult{rec: rec, err: err}
 	}
-	rec.SHA256 = sum
-	rows, err := featureRows(c.Source, set.opts, ex, prep, nil, set.kin, metaCols, set.schema.Meta)
+	rec.SHA256 = hashBytes(data)
+	caps, err := c.Source.ReadData(data, set.opts)
+	var rows []reports.FeatureRow
+	if err == nil {
+		rows, err = captureRows(caps, ex, prep, nil, set.kin, metaCols, set.schema.Meta)
+	}
 	if err == nil && len(rows) > 1 {
 		// A sensor's history is one signal: a file with several channels
 		// needs --channel to say which one the sensor is.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,8 +92,8 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 	defer aw.Abort()
 
 	rep := &scanreport.Report{
-		Title: "windpm scan — " + filepath.Base(filepath.Clean(o.fleet)), Generated: time.Now().UTC().Truncate(time.Second),
-		Fleet: o.fleet, Out: o.out, Version: versionString(),
+		Title: "windpm scan — " + filepath.Base(filepath.Clean(fleet.Dir)), Generated: time.Now().UTC().Truncate(time.Second),
+		Fleet: fleet.Dir, Out: set.out.String(), Version: versionString(),
 		Settings: []scanreport.Setting{
 			{Name: "reference period", Value: fmt.Sprintf("first %d days of each sensor", set.ReferenceDays)},
 			{Name: "operating classes", Value: opClasses(set)},
@@ -123,7 +124,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 		if err != nil {
 			return nil, err
 		}
-		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, &turbineListing{fleet: fleet, turbine: turbine}); err != nil {
+		if err := scoreTurbine(turbine, sensors, set, inds, rep, sum, sw, aw, &turbineListing{ctx: cmd.Context(), fleet: fleet, turbine: turbine}); err != nil {
 			return nil, err
 		}
 		if progress != nil {
@@ -147,6 +148,7 @@ func deriveOutputs(cmd *cobra.Command, o *scanOptions, set *scanSettings, fleet 
 // turbineListing lists one turbine's captures when an evidence capture
 // is first looked up.
 type turbineListing struct {
+	ctx     context.Context
 	fleet   *datasets.Fleet
 	turbine string
 	caps    []datasets.FleetCapture
@@ -206,7 +208,7 @@ var activePower = scada.Column{Signal: scada.ActivePower, Stat: scada.Avg}
 // file once, one at a time).
 func newSCADAPower(paths []string) (*scadaPower, error) {
 	p := &scadaPower{paths: paths}
-	if len(paths) == 1 && strings.EqualFold(filepath.Ext(paths[0]), ".parquet") {
+	if len(paths) == 1 && scada.IsParquet(paths[0]) {
 		return p, nil
 	}
 	files, err := scada.ExpandPaths(paths)
@@ -676,7 +678,11 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 		// Scored in an earlier run; no longer in the fleet.
 		return nil, "", nil
 	}
-	caps, err := fc.Read(set.opts)
+	data, err := fc.ReadAll(fleet.ctx)
+	if err != nil {
+		return nil, "", nil
+	}
+	caps, err := fc.Source.ReadData(data, set.opts)
 	if err != nil {
 		// The capture was scored; it may have been changed since.
 		return nil, "", nil

@@ -37,9 +37,22 @@ not from the environment. The variables that change what it does are:
   GOGC, GOMEMLIMIT
               the Go runtime's garbage collector settings, for tuning
               memory use on small machines
+  WINDPM_LEASE
+              how long a scan's lock on a bucket (--out s3://…) holds
+              without renewal (default 2m, renewed every quarter of it):
+              how long a killed scan's lock blocks the next one
 
-Output files are written beside their final name and renamed into place,
-never through TMPDIR. windpm downloads nothing at run time and works
-offline.`,
+Object storage (s3://, gs://, azblob:// locations) takes its credentials
+where each cloud's SDK finds them: AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, web identity, instance roles),
+AWS_REGION, AWS_ENDPOINT_URL_S3 for an S3-compatible store;
+GOOGLE_APPLICATION_CREDENTIALS or the metadata server;
+AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY, a connection string, a SAS
+token or DefaultAzureCredential. docs/storage.md lists them all.
+
+Local output files are written beside their final name and renamed into
+place, never through TMPDIR; objects in a bucket become visible only when
+complete. windpm downloads nothing at run time and contacts nothing but
+the object stores its locations name.`,
 	}
 }
