@@ -37,20 +37,22 @@ the ones one unsharded scan would have written, row for row.
 
 --from takes the scan folders that hold the shards (usually one, the
 shards' common --out; several when the shards wrote to different
-folders). Every shard 1…N must be there, scored with the same settings,
+folders). Folders and --out may be object-storage URLs (s3://bucket/scan,
+gs://, azblob://, file://), as for windpm scan. Every shard 1…N must be there, scored with the same settings,
 or report stops and says which is missing. A folder without shards is
 taken as one whole-fleet scan (its report is written again).`,
 		Example: `  for k in 1 2 3; do windpm scan --fleet fleet --out scan --shard $k/3 & done; wait
   windpm report --from scan --out scan
-  windpm report --from scan --out scan --fail-on alarm      # exit 4 when an alarm is open`,
+  windpm report --from scan --out scan --fail-on alarm      # exit 4 when an alarm is open
+  windpm report --from s3://plant-results/scan --out s3://plant-results/scan`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd, &o)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&o.from, "from", nil, "scan output folders holding the shards (required)")
-	fl.StringVar(&o.out, "out", "", "folder for the merged tables and report (required; may be the --from folder)")
+	fl.StringSliceVar(&o.from, "from", nil, "scan output folders or URLs holding the shards (required)")
+	fl.StringVar(&o.out, "out", "", "folder or URL for the merged tables and report (required; may be the --from folder)")
 	fl.StringVar(&o.failOn, "fail-on", "", "exit with code 4 when an open alarm reaches this severity: watch, warning or alarm")
 	return cmd
 }

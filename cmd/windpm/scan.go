@@ -64,6 +64,12 @@ The fleet folder holds captures as <turbine>/<sensor>/<stamp>.<ext>
 (with turbine, sensor and time columns), and normally assets.yaml
 (--assets to name another). See docs/scan.md.
 
+--fleet, --out and --scada may be object-storage URLs instead of folders:
+s3://bucket/prefix (with ?endpoint=…&use_path_style=true for an
+S3-compatible store), gs://bucket/prefix, azblob://container/prefix,
+file:///folder; credentials come from each cloud's environment ('windpm
+help environment', docs/storage.md).
+
 Incremental: a capture is processed once; the state in OUT/.windpm keys
 it by path, size, modification time and content hash. A run with nothing
 new changes nothing. Crash-safe: work is committed in chunks, and a run
@@ -80,7 +86,8 @@ severity when k of its last n captures reach it (--persistence).`,
 		Example: `  windpm scan --fleet fleet --out scan
   windpm scan --fleet fleet --out scan --fail-on alarm      # exit 4 when an alarm is open (cron)
   windpm scan --fleet fleet --out scan --rebuild --reference-days 28
-  windpm scan --fleet fleet --out scan --shard 2/7              # one of 7 workers; then: windpm report --from scan --out scan`,
+  windpm scan --fleet fleet --out scan --shard 2/7              # one of 7 workers; then: windpm report --from scan --out scan
+  windpm scan --fleet s3://plant-data/fleet --scada s3://plant-data/scada --out s3://plant-results/scan`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd, &o)
