@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"gocloud.dev/blob/memblob"
@@ -319,12 +320,20 @@ func TestFleetStoreManifestRanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, turbine := range local.Turbines {
+	// The turbines listed concurrently, as a scan may.
+	listed := make([][]FleetCapture, len(remote.Turbines))
+	errs := make([]error, len(remote.Turbines))
+	var wg sync.WaitGroup
+	for i, turbine := range remote.Turbines {
+		wg.Go(func() { listed[i], errs[i] = remote.Captures(turbine) })
+	}
+	wg.Wait()
+	for i, turbine := range local.Turbines {
 		lc, err := local.Captures(turbine)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc, err := remote.Captures(turbine)
+		rc, err := listed[i], errs[i]
 		if err != nil {
 			t.Fatal(err)
 		}
