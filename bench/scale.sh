@@ -6,7 +6,7 @@
 # worker, then in 3 shards one after the other, then merged by windpm
 # report, then a run with nothing new. Each a whole process timed by GNU
 # time: wall, user and system CPU seconds, peak RSS. Bytes read are the
-# captures' size (each is read twice: hashed, then decoded).
+# captures' size (each is read once, hashed and decoded from memory).
 #
 #   bench/scale.sh [--raw FILE] [--turbines 9] [--days 10] [--seconds 10]
 #
@@ -53,7 +53,7 @@ for line in open(sys.argv[1]):
     rows[name] = (float(wall), float(user) + float(sys_), int(rss) / 1024)
 n, nbytes = int(sys.argv[2]), int(sys.argv[3])
 w = rows["whole-jobs1"]
-print("\ncaptures %d, %.0f KB of WAV each (read twice: hash, decode)" % (n, nbytes / n / 1024))
+print("\ncaptures %d, %.0f KB of WAV each (read once)" % (n, nbytes / n / 1024))
 print("whole scan, 1 worker: %.1f ms CPU per capture, peak RSS %.0f MiB" % (1000 * w[1] / n, w[2]))
 w2 = rows["whole-jobs2"]
 print("whole scan, --jobs 2: %.1f ms CPU per capture, %.1f captures/s, peak RSS %.0f MiB" % (1000 * w2[1] / n, n / w2[0], w2[2]))

@@ -5,18 +5,23 @@
 //
 //	go run ./internal/s3test/cmd/s3server -build-only   # warm the cache (CI)
 //	go run ./internal/s3test/cmd/s3server -bucket fleet -data /tmp/minio
+//	go run ./internal/s3test/cmd/s3server -put /tmp/site1   # its files as objects of the bucket
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"syscall"
 	"time"
 
+	"github.com/windpm/windpm/datasets/store"
 	"github.com/windpm/windpm/internal/s3test"
 )
 
@@ -24,14 +29,15 @@ func main() {
 	buildOnly := flag.Bool("build-only", false, "build (or find) the server binary, print its path and exit")
 	bucket := flag.String("bucket", "windpm", "bucket to create")
 	data := flag.String("data", "", "data folder (default: a temporary folder, removed on exit)")
+	put := flag.String("put", "", "copy the files under this folder into the bucket (keys: their paths relative to it) before printing the environment")
 	flag.Parse()
-	if err := run(*buildOnly, *bucket, *data); err != nil {
+	if err := run(*buildOnly, *bucket, *data, *put); err != nil {
 		fmt.Fprintln(os.Stderr, "s3server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(buildOnly bool, bucket, data string) error {
+func run(buildOnly bool, bucket, data, put string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
@@ -61,6 +67,13 @@ func run(buildOnly bool, bucket, data string) error {
 		return err
 	}
 	env := srv.Env()
+	if put != "" {
+		n, err := upload(ctx, srv, env, bucket, put)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "copied %d files of %s into the bucket\n", n, put)
+	}
 	names := make([]string, 0, len(env))
 	for k := range env {
 		names = append(names, k)
@@ -73,4 +86,37 @@ func run(buildOnly bool, bucket, data string) error {
 	fmt.Fprintln(os.Stderr, "running; Ctrl-C stops it")
 	<-ctx.Done()
 	return nil
+}
+
+// upload copies the files under dir into the bucket.
+func upload(ctx context.Context, srv *s3test.Server, env map[string]string, bucket, dir string) (int, error) {
+	for k, v := range env {
+		os.Setenv(k, v)
+	}
+	st, err := store.Open(ctx, srv.URL(bucket, ""))
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	n := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		n++
+		return st.WriteFile(ctx, filepath.ToSlash(rel), func(w io.Writer) error {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, f)
+			return err
+		})
+	})
+	return n, err
 }
