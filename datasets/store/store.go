@@ -29,6 +29,9 @@ type Store struct {
 	dir string
 	// bucket is the (prefixed) bucket of a URL location; nil for a folder.
 	bucket *blob.Bucket
+	// fileRoot is the folder of a file:// location (fileblob), for what
+	// fileblob does not do atomically (CreateNew).
+	fileRoot string
 }
 
 // driverTag names the build tag that leaves each cloud driver out.
@@ -66,6 +69,7 @@ func Open(ctx context.Context, loc string) (*Store, error) {
 	}
 	display := strings.TrimRight(displayURL(u), "/")
 	var b *blob.Bucket
+	fileRoot := ""
 	switch u.Scheme {
 	case "file":
 		// fileblob takes the whole path as its folder: no prefix.
@@ -73,6 +77,7 @@ func Open(ctx context.Context, loc string) (*Store, error) {
 		if err != nil {
 			return nil, fileblobOpenError(display, u, err)
 		}
+		fileRoot = filepath.FromSlash(u.Path)
 	case "s3", "gs", "azblob":
 		if !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
 			return nil, fmt.Errorf("%s: this windpm was built without the %s driver (build tag windpm_no%s)", display, u.Scheme, driverTag[u.Scheme])
@@ -93,7 +98,7 @@ func Open(ctx context.Context, loc string) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("%s: unknown storage scheme %q (known: %s, or a local path)", display, u.Scheme, strings.Join(Schemes, ", "))
 	}
-	s := &Store{loc: display, bucket: b}
+	s := &Store{loc: display, bucket: b, fileRoot: fileRoot}
 	if _, _, err := b.ListPage(ctx, blob.FirstPageToken, 1, nil); err != nil {
 		b.Close()
 		return nil, s.bucketError(err)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -149,16 +150,21 @@ func (s *Store) DeleteAll(ctx context.Context, prefix string) error {
 var ErrExists = errors.New("object exists")
 
 // CreateNew writes data as the object key only if there is none yet; it
-// returns an error matching ErrExists if there is one. On a bucket this is
-// a conditional write (S3 If-None-Match: *, GCS ifGenerationMatch=0,
-// Azure If-None-Match: *), so of two writers racing for one key exactly
-// one succeeds; on a local folder an exclusive create, written in place
-// (not atomic: for small markers such as a lock).
+// returns an error matching ErrExists if there is one. Of writers racing
+// for one key exactly one succeeds: on a bucket by a conditional write
+// (S3 If-None-Match: *, GCS ifGenerationMatch=0, Azure If-None-Match: *);
+// on a local folder by an exclusive create, written in place (not atomic:
+// for small markers such as a lock); on file:// by a hard link of a
+// complete temporary file (fileblob's own conditional write checks, then
+// renames, and two writers can both pass the check).
 func (s *Store) CreateNew(ctx context.Context, key string, data []byte) error {
 	if err := s.checkKey(key); err != nil {
 		return err
 	}
 	name := s.URL(key)
+	if s.fileRoot != "" && plainKey(key) {
+		return createLinked(name, filepath.Join(s.fileRoot, filepath.FromSlash(key)), data)
+	}
 	if s.bucket == nil {
 		p := s.localPath(key)
 		if err := os.MkdirAll(localDir(p), 0o755); err != nil {
@@ -191,4 +197,42 @@ func localDir(p string) string {
 		return p[:i]
 	}
 	return "."
+}
+
+// plainKey reports whether fileblob stores key under its own name (no
+// character it escapes).
+func plainKey(key string) bool {
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._=-/", r)) {
+			return false
+		}
+	}
+	return !strings.Contains(key, "..")
+}
+
+// createLinked writes data to a temporary file beside path and links it to
+// path, which fails if path exists: the object appears complete, once.
+func createLinked(name, path string, data []byte) error {
+	if err := os.MkdirAll(localDir(path), 0o755); err != nil {
+		return newError(name, err)
+	}
+	f, err := os.CreateTemp(localDir(path), ".createnew-*")
+	if err != nil {
+		return newError(name, err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return newError(name, err)
+	}
+	if err := f.Close(); err != nil {
+		return newError(name, err)
+	}
+	if err := os.Link(f.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s: %w", name, ErrExists)
+		}
+		return newError(name, err)
+	}
+	return nil
 }
