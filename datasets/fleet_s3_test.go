@@ -4,10 +4,6 @@ package datasets
 
 import (
 	"context"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,21 +14,7 @@ import (
 // upload copies every file under dir to st, keys relative to dir.
 func upload(t *testing.T, st *store.Store, dir string) {
 	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return st.WriteFile(context.Background(), filepath.ToSlash(rel), func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		})
-	})
-	if err != nil {
+	if _, err := st.PutFolder(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}
 }

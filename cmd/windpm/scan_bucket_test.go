@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"io/fs"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -58,22 +56,7 @@ func copyTo(t *testing.T, dir, loc string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		return st.WriteFile(ctx, filepath.ToSlash(rel), func(w io.Writer) error {
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
-			return err
-		})
-	})
-	if err != nil {
+	if _, err := st.PutFolder(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 }

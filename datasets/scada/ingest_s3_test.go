@@ -4,9 +4,6 @@ package scada_test
 
 import (
 	"context"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -29,18 +26,7 @@ func TestSCADAS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return st.WriteFile(ctx, filepath.ToSlash(rel), func(w io.Writer) error { _, err := w.Write(data); return err })
-	})
-	if err != nil {
+	if _, err := st.PutFolder(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ local, remote string }{

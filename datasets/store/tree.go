@@ -236,3 +236,31 @@ func createLinked(name, path string, data []byte) error {
 	}
 	return nil
 }
+
+// PutFolder copies every file under the local folder dir into the store,
+// each as the object of its path relative to dir (with '/'), and returns
+// how many it copied. For loading a fleet into a bucket (tests, the
+// s3server tool, a first upload by hand).
+func (s *Store) PutFolder(ctx context.Context, dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		n++
+		return s.WriteFile(ctx, filepath.ToSlash(rel), func(w io.Writer) error {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, f)
+			return err
+		})
+	})
+	return n, err
+}

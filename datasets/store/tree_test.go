@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -85,5 +87,33 @@ func testTree(t *testing.T, s *Store) {
 	}
 	if b, err := s.ReadAll(ctx, "lock/l"); err != nil || string(b) != string(rune('a'+won)) {
 		t.Errorf("lock/l = %q, %v; want the winner's %q", b, err, rune('a'+won))
+	}
+}
+
+func TestPutFolder(t *testing.T) {
+	src := t.TempDir()
+	for _, f := range []string{"WT01/gbx/a.wav", "WT01/main/b.wav", "assets.yaml"} {
+		p := filepath.Join(src, filepath.FromSlash(f))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PutFolder(context.Background(), src)
+	if err != nil || n != 3 {
+		t.Fatalf("PutFolder = %d, %v; want 3", n, err)
+	}
+	if got, want := keys(t, s, ""), []string{"WT01/gbx/a.wav", "WT01/main/b.wav", "assets.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("keys %q, want %q", got, want)
+	}
+	if b, err := s.ReadAll(context.Background(), "WT01/main/b.wav"); err != nil || string(b) != "WT01/main/b.wav" {
+		t.Errorf("WT01/main/b.wav = %q, %v", b, err)
+	}
+	if _, err := s.PutFolder(context.Background(), filepath.Join(src, "none")); err == nil {
+		t.Error("PutFolder of a missing folder: no error")
 	}
 }

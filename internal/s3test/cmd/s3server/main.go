@@ -12,11 +12,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"syscall"
 	"time"
@@ -98,25 +95,5 @@ func upload(ctx context.Context, srv *s3test.Server, env map[string]string, buck
 		return 0, err
 	}
 	defer st.Close()
-	n := 0
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		n++
-		return st.WriteFile(ctx, filepath.ToSlash(rel), func(w io.Writer) error {
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
-			return err
-		})
-	})
-	return n, err
+	return st.PutFolder(ctx, dir)
 }
