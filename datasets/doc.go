@@ -8,5 +8,10 @@
 // Every error names the file and the problem on one line (*FileError);
 // bad input never panics, and every reader has a fuzz target.
 //
+// A fleet (OpenFleet, OpenFleetStore) is a folder or a prefix in object
+// storage (datasets/store): turbines are listed first, then one turbine's
+// captures at a time, and a capture is read once (FleetCapture.ReadAll)
+// and decoded from its bytes (Source.ReadData), whatever holds it.
+//
 // datasets must not compute features: it hands samples on as they are.
 package datasets

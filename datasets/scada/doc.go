@@ -14,7 +14,9 @@
 //
 // Main types: Ingester (Add files, then Finish), Table and Row (the
 // normalised data, sorted by turbine then time), Report, Mapping, Event.
-// Ingest is the one-call form over files and folders.
+// Ingest is the one-call form over files and folders; files and folders
+// may be object-storage URLs (an object is a file, a prefix a folder of
+// *.csv objects), read through datasets/store.
 //
 // scada must not judge the data: quality flags, power curves and models
 // belong to later stages. Normalisation only removes what cannot be kept
