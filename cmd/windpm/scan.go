@@ -97,7 +97,7 @@ severity when k of its last n captures reach it (--persistence).`,
 	fl := cmd.Flags()
 	fl.StringVar(&o.fleet, "fleet", "", "fleet folder or object-storage URL, e.g. s3://bucket/fleet (required)")
 	fl.StringVar(&o.out, "out", "", "output folder or object-storage URL (required); holds the tables, the report and the scan's state")
-	fl.StringVar(&o.assets, "assets", "", "assets file (default: FLEET/assets.yaml when present)")
+	fl.StringVar(&o.assets, "assets", "", "assets file or object URL (default: FLEET/assets.yaml when present)")
 	fl.StringVar(&o.model, "model", "", "classifier model file (windpm train): its verdict on every capture goes to the scores and the alarms' evidence")
 	fl.StringSliceVar(&o.scada, "scada", nil, "SCADA exports or folders, or one scada table (.parquet): operating classes by active power at capture time instead of shaft speed")
 	fl.IntVar(&o.jobs, "jobs", 0, "parallel workers (0: one per CPU)")
@@ -233,7 +233,7 @@ func runScan(cmd *cobra.Command, o *scanOptions) error {
 		return err
 	}
 	if o.assets != "" {
-		if set.assets, err = datasets.ReadAssets(o.assets); err != nil {
+		if set.assets, err = datasets.ReadAssetsAt(cmd.Context(), o.assets); err != nil {
 			return err
 		}
 	} else if set.assets, err = fleet.ReadAssets(cmd.Context()); err != nil {
