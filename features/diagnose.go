@@ -213,7 +213,9 @@ type FamilyEvidence struct {
 // Diagnosis is the physics diagnosis of one capture.
 type Diagnosis struct {
 	// Verdict is the Verdict of the first family if its score is positive,
-	// otherwise VerdictNone.
+	// otherwise VerdictNone; when that is inner_race or ball and the
+	// line-set comparison (LineSets) names the other of the two, the
+	// comparison's.
 	Verdict string
 	// RPM is the shaft speed used.
 	RPM float64
@@ -231,6 +233,10 @@ type Diagnosis struct {
 	// Families holds all four families ranked by score (ties in the order
 	// BPFO, BPFI, BSF, FTF).
 	Families []FamilyEvidence
+	// LineSets is the comparison of the inner-race and ball line sets
+	// (compareLineSets) in the first family's spectrum, made when the
+	// scores name inner_race or ball; nil otherwise.
+	LineSets *LineSetComparison
 }
 
 // LineThresholdDB returns the level in dB above the median floor that the
@@ -294,6 +300,8 @@ type Diagnoser struct {
 	bandPlans    map[int]*bandPlan // by 2·L + band
 	kurt         *Kurtogram
 	scr, dir     []float64
+	peaks        []float64
+	blocks       []float64
 }
 
 // NewDiagnoser returns a diagnoser that demodulates in loHz–hiHz, or in
@@ -391,6 +399,15 @@ func families(f DefectOrders, fr float64) []family {
 //     counts for the cage; otherwise the cage scores 0.
 //  6. Scores (FamilyEvidence.Score); each family keeps its best spectrum;
 //     ranked; the verdict is the first family's if its score is positive.
+//  7. When that verdict is inner_race or ball, the line sets of the two
+//     hypotheses are compared in the first family's spectrum
+//     (compareLineSets, Diagnosis.LineSets): on a 6205 the ball's
+//     sideband 2×BSF + 2·FTF lies 1.8 % above BPFI and a slipping ball
+//     moves it onto BPFI, so one line cannot tell them apart, the rest
+//     of the line set can (exact k·BPFI ± m·f_r for the race, a common
+//     slip for the ball). If the comparison names the other of the two,
+//     it gives the verdict. It never turns a verdict into none or none
+//     into a verdict.
 func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (Diagnosis, error) {
 	if !(rpm > 0) || math.IsInf(rpm, 0) {
 		return Diagnosis{}, fmt.Errorf("shaft speed %g rpm: want a positive speed", rpm)
@@ -490,6 +507,20 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 	dg.Verdict = VerdictNone
 	if dg.Families[0].Score > 0 {
 		dg.Verdict = dg.Families[0].Verdict
+	}
+	if dg.Verdict == VerdictInnerRace || dg.Verdict == VerdictBall {
+		for s, name := range names {
+			if name != dg.Families[0].Spectrum || !(widths[s] > 0) {
+				continue
+			}
+			if c, ok := d.compareLineSets(d.spec[s], binHz, widths[s], fr, f.BPFI, 2*f.BSF, f.FTF, false); ok {
+				c.Spectrum = name
+				dg.LineSets = &c
+				if c.Verdict != "" {
+					dg.Verdict = c.Verdict
+				}
+			}
+		}
 	}
 	return dg, nil
 }

@@ -304,7 +304,12 @@ func TestDiagnoseCWRU(t *testing.T) {
 // #6: at least 38 of the 40 inner- and outer-race records right, and 97
 // read at 48 kHz none. The issue also asks for 3 of the 12 ball records;
 // windpm names 2 (223 and 188; docs/evaluation.md explains why), so the
-// test holds that count, not the target. It logs every miss.
+// test holds that count, not the target. Where the line-set comparison
+// is made on a race record it must not name ball (on the 40 it names
+// inner_race on all 12 inner-race records). It logs every miss, with the
+// line-set scores where they were compared (the B021 records 222, 224
+// and 225: the inner-race set explains 7, 8 and 4 peaks, the ball's 0, 2
+// and 0 without its carrier).
 func TestDiagnoseCWRUCounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("52 CWRU records")
@@ -332,6 +337,13 @@ func TestDiagnoseCWRUCounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := r["fault"]
+		ls := ""
+		if c := dg.LineSets; c != nil {
+			ls = fmt.Sprintf("; line sets in %s: inner race %d, ball %d → %q", c.Spectrum, c.InnerRace.Score, c.Ball.Score, c.Verdict)
+			if want != "ball" && c.Verdict == VerdictBall {
+				t.Errorf("CWRU %s (%s): the line-set comparison names ball%s", r["cwru_file"], want, ls)
+			}
+		}
 		switch want {
 		case "normal":
 			if dg.Verdict != VerdictNone {
@@ -350,7 +362,7 @@ func TestDiagnoseCWRUCounts(t *testing.T) {
 			}
 		}
 		if dg.Verdict != want {
-			t.Logf("CWRU %s (%s %s in): %s (%s)", r["cwru_file"], want, r["fault_diameter_in"], dg.Verdict, scores(dg))
+			t.Logf("CWRU %s (%s %s in): %s (%s)%s", r["cwru_file"], want, r["fault_diameter_in"], dg.Verdict, scores(dg), ls)
 		}
 	}
 	t.Logf("inner and outer race: %d of %d right; ball: %d of %d", racesOK, races, ballsOK, balls)
@@ -761,4 +773,186 @@ func TestDirectLineHann(t *testing.T) {
 			t.Fatalf("bin %d: %g, want %g", k, got, ref[k])
 		}
 	}
+}
+
+// loadZoneFault returns seconds of a synthetic 6205 fault at 12 kHz: the
+// impact train of synth.Signal (kind InnerRace or Ball, strike spacing
+// jitter 0.5 %, no load modulation of its own), each impact multiplied by
+// the load zone it meets, 0.1 + 0.9·max(0, cos ψ)^1.5 (Stribeck's load
+// zone, exponent 3/2 for balls; ψ the shaft angle for the inner race, the
+// cage angle for a ball), plus shaft harmonics 1× and 2× and white noise
+// of unit RMS. A ball slips: its strike rate 2×BSF and its cage rate FTF
+// are (1 − slip) × kinematic; an inner race does not. The mean slip is
+// set here and not in synth, whose Slip is the spacing's jitter only.
+func loadZoneFault(rng *rand.Rand, kind synth.FaultKind, o DefectOrders, shaftHz, slip, impulseG, seconds float64) ([]float64, error) {
+	const rate = 12000
+	x := make([]float64, int(rate*seconds))
+	u := 1 - slip
+	spec := synth.SignalSpec{RateHz: rate, ShaftHz: shaftHz, Bearing: &synth.BearingSpec{
+		Kind: kind, BPFO: o.BPFO, BPFI: o.BPFI, BSF: o.BSF * u, FTF: o.FTF * u,
+		ImpulseG: impulseG, ResonanceHz: 3400, Damping: 0.06, Slip: 0.005}}
+	if _, err := synth.Signal(x, spec, rng); err != nil {
+		return nil, err
+	}
+	mod := shaftHz
+	if kind == synth.Ball {
+		mod = o.FTF * u * shaftHz
+	}
+	ph, ph1, ph2 := rng.Float64(), 2*math.Pi*rng.Float64(), 2*math.Pi*rng.Float64()
+	for i := range x {
+		t := float64(i) / rate
+		q := math.Pow(math.Max(0, math.Cos(2*math.Pi*(mod*t+ph))), 1.5)
+		x[i] = x[i]*(0.1+0.9*q) + 0.5*math.Sin(2*math.Pi*shaftHz*t+ph1) + 0.2*math.Sin(4*math.Pi*shaftHz*t+ph2) + rng.NormFloat64()
+	}
+	return x, nil
+}
+
+// TestDiagnoseLineSets is the synthetic validation of the line-set
+// comparison (compareLineSets): 6205 faults at 1797 rpm with load-zone
+// modulation (loadZoneFault), inner race with the rpm given to Diagnose
+// exact and 0.3 % off either way, ball at slips 0, 1, 1.72 (its 2×BSF +
+// 2·FTF then falls on BPFI), 2 and 3 %, impulses of 2.5 and 5 g in unit
+// noise, five captures each. No inner-race fault may be named ball and no
+// ball fault inner_race, and where the comparison is made it must not
+// name the other fault. It logs the counts docs/evaluation.md quotes and
+// how many verdicts the comparison changed.
+func TestDiagnoseLineSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("80 synthetic captures")
+	}
+	b, _ := LookupBearing("6205")
+	d, err := NewDiagnoser(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rpm = 1797.0
+	type cse struct {
+		kind          synth.FaultKind
+		slip, rpmBias float64
+	}
+	cases := []cse{{synth.InnerRace, 0, 0}, {synth.InnerRace, 0, -0.003}, {synth.InnerRace, 0, 0.003}}
+	for _, s := range []float64{0, 0.01, 0.0172, 0.02, 0.03} {
+		cases = append(cases, cse{synth.Ball, s, 0})
+	}
+	for _, c := range cases {
+		want, other := VerdictInnerRace, VerdictBall
+		if c.kind == synth.Ball {
+			want, other = VerdictBall, VerdictInnerRace
+		}
+		for _, g := range []float64{2.5, 5} {
+			count, cmp := map[string]int{}, map[string]int{}
+			changed := 0
+			for seed := range uint64(5) {
+				x, err := loadZoneFault(rand.New(rand.NewPCG(seed+500, 91)), c.kind, b.Orders, rpm/60, c.slip, g, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dg, err := d.Diagnose(x, 12000, rpm*(1+c.rpmBias), b.Orders)
+				if err != nil {
+					t.Fatal(err)
+				}
+				count[dg.Verdict]++
+				if ls := dg.LineSets; ls != nil {
+					v := ls.Verdict
+					if v == "" {
+						v = "tie"
+					}
+					cmp[v]++
+					if dg.Families[0].Verdict != dg.Verdict {
+						changed++
+					}
+					if ls.Verdict == other {
+						t.Errorf("%s slip %g rpm bias %g impulse %g seed %d: comparison names %s (inner race %d lines, ball %d)", c.kind, c.slip, c.rpmBias, g, seed, other, ls.InnerRace.Score, ls.Ball.Score)
+					}
+				}
+				if dg.Verdict == other {
+					t.Errorf("%s slip %g rpm bias %g impulse %g seed %d: verdict %s; evidence:%s", c.kind, c.slip, c.rpmBias, g, seed, dg.Verdict, evidenceText(dg))
+				}
+			}
+			t.Logf("%s slip %g rpm bias %+g impulse %g g: verdicts %v (want %s); comparison %v; changed by it %d", c.kind, c.slip, c.rpmBias, g, count, want, cmp, changed)
+		}
+	}
+}
+
+// TestMedianSelect checks medianSelect against medianOf (a sort) on
+// random vectors of odd and even length, with ties.
+func TestMedianSelect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n <= 200; n++ {
+		for rep := range 5 {
+			v := make([]float64, n)
+			for i := range v {
+				if rep%2 == 0 {
+					v[i] = float64(rng.IntN(5)) // many ties
+				} else {
+					v[i] = rng.ExpFloat64()
+				}
+			}
+			want := medianOf(append([]float64(nil), v...))
+			if got := medianSelect(v); got != want {
+				t.Fatalf("n %d rep %d: medianSelect %g, medianOf %g", n, rep, got, want)
+			}
+		}
+	}
+}
+
+// TestLineSetPrescreen: the prescreen of lineSetPeaks finds the same
+// peaks, at the same levels, as exact floors at every local maximum, in
+// all three spectra of synthetic 6205 faults, healthy synthetic gearbox
+// captures and white noise.
+func TestLineSetPrescreen(t *testing.T) {
+	b, _ := LookupBearing("6205")
+	d, err := NewDiagnoser(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, x []float64, rate, rpm float64, o DefectOrders) {
+		t.Helper()
+		dg, err := d.Diagnose(x, rate, rpm, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		widths := [diagnoseSpectra]float64{dg.BandHiHz - dg.BandLoHz, dg.Band2HiHz - dg.Band2LoHz, rate / 2}
+		for s := range d.spec {
+			if !(widths[s] > 0) {
+				continue
+			}
+			a := d.spec[s]
+			hi := min(len(a)-2, int(widths[s]/dg.ResolutionHz))
+			fast := append([]float64(nil), d.lineSetPeaks(a, bearingDCBins, hi, dg.ResolutionHz, rpm/60, false)...)
+			exact := d.lineSetPeaks(a, bearingDCBins, hi, dg.ResolutionHz, rpm/60, true)
+			n := 0
+			for i := range exact {
+				if exact[i] != fast[i] {
+					t.Errorf("%s, spectrum %d, bin %d: prescreened %g, exact %g", name, s, i+bearingDCBins, fast[i], exact[i])
+				}
+				if exact[i] >= 0 {
+					n++
+				}
+			}
+			t.Logf("%s, spectrum %d: %d peaks", name, s, n)
+		}
+	}
+	for seed := range uint64(2) {
+		for _, k := range []synth.FaultKind{synth.InnerRace, synth.Ball} {
+			x, err := loadZoneFault(rand.New(rand.NewPCG(seed+700, 91)), k, b.Orders, 1797.0/60, 0.0172, 5, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(fmt.Sprintf("%s seed %d", k, seed), x, 12000, 1797, b.Orders)
+		}
+		rng := rand.New(rand.NewPCG(seed, 99))
+		x := make([]float64, 24000)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		check(fmt.Sprintf("noise seed %d", seed), x, 12000, 1797, b.Orders)
+	}
+	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
+	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
+	x := make([]float64, int(float64(s.RateHz)*s.Seconds))
+	if _, err := synth.Signal(x, synth.CaptureSpec(s, 20, synth.Healthy, 0), rand.New(rand.NewPCG(5, 6))); err != nil {
+		t.Fatal(err)
+	}
+	check("gbx_hss healthy", x, float64(s.RateHz), 1200, DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf})
 }

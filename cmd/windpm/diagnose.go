@@ -47,7 +47,10 @@ revolution) unless no ball line counts and the direct spectrum, not the
 envelope, has a line at FTF: then it names the cage. A family's score is the sum of
 the margins of its lines (sidebands only with their carrier); the verdict
 is the family of highest positive score (outer_race, inner_race, ball,
-cage), or none. docs/evaluation.md has the derivation and the results on
+cage), or none. Between inner_race and ball the whole line sets decide:
+k·BPFI ± m·shaft exactly for the race, k·2×BSF ± m·FTF with a common slip
+(0–3 %) for the ball, k = 1..3, |m| ≤ 2; the one that explains more of the
+spectrum's peaks, its carrier among them, gives the verdict. docs/evaluation.md has the derivation and the results on
 CWRU.
 
 The bearing comes from --bearing (catalog), --bpfo/--bpfi/--bsf/--ftf
@@ -64,7 +67,11 @@ for BSF band_energy and modulation (the cage series), for FTF direct (the
 line at FTF in the direct spectrum); a line has label, order, side (−1/+1 for
 sidebands), freq_hz, expected_hz, deviation_pct, db, threshold_db, found
 (null where a line could not be read) and explained_by when a found line is
-a cage-rate harmonic of the BPFO line.`,
+a cage-rate harmonic of the BPFO line; line_sets (when the scores name
+inner_race or ball) the comparison of the two hypotheses' line sets:
+spectrum, peaks, verdict ("" on a tie), and for inner_race and ball lines,
+explained, carrier_found, score, excess_db, strike_factor,
+modulation_factor and the lines found.`,
 		Example: `  windpm diagnose --channel DE --bearing 6205 --manifest ../shared/data/cwru/catalog.csv
   windpm diagnose --json --channel DE --rate 12000 --bearing 6205 ../shared/data/cwru/105.mat
   windpm diagnose --rpm 1500 --bpfo 3.58 --bpfi 5.42 --bsf 2.36 --ftf 0.4 capture.wav`,
@@ -119,18 +126,46 @@ type diagnoseFamily struct {
 // diagnoseRecord is the JSON form of one diagnosed channel; its field
 // names are a stable interface.
 type diagnoseRecord struct {
-	Path         string           `json:"path"`
-	Channel      string           `json:"channel"`
-	Verdict      string           `json:"verdict"`
-	RPM          float64          `json:"rpm"`
-	SampleRateHz float64          `json:"sample_rate_hz"`
-	BandHz       [2]float64       `json:"band_hz"`
-	BandKurtosis float64          `json:"band_kurtosis"`
-	Band2Hz      *[2]float64      `json:"band2_hz"`
-	Band2Kurt    *float64         `json:"band2_kurtosis"`
-	ResolutionHz float64          `json:"resolution_hz"`
-	Samples      int              `json:"samples"`
-	Families     []diagnoseFamily `json:"families"`
+	Path         string            `json:"path"`
+	Channel      string            `json:"channel"`
+	Verdict      string            `json:"verdict"`
+	RPM          float64           `json:"rpm"`
+	SampleRateHz float64           `json:"sample_rate_hz"`
+	BandHz       [2]float64        `json:"band_hz"`
+	BandKurtosis float64           `json:"band_kurtosis"`
+	Band2Hz      *[2]float64       `json:"band2_hz"`
+	Band2Kurt    *float64          `json:"band2_kurtosis"`
+	ResolutionHz float64           `json:"resolution_hz"`
+	Samples      int               `json:"samples"`
+	Families     []diagnoseFamily  `json:"families"`
+	LineSets     *diagnoseLineSets `json:"line_sets,omitempty"`
+}
+
+// diagnoseFit is the JSON form of one hypothesis's line-set fit.
+type diagnoseFit struct {
+	Lines        int            `json:"lines"`
+	Explained    int            `json:"explained"`
+	CarrierFound bool           `json:"carrier_found"`
+	Score        int            `json:"score"`
+	ExcessDB     float64        `json:"excess_db"`
+	StrikeFactor float64        `json:"strike_factor"`
+	ModFactor    float64        `json:"modulation_factor"`
+	Found        []diagnoseLine `json:"found"`
+}
+
+// diagnoseLineSets is the JSON form of the comparison of the inner-race
+// and ball line sets.
+type diagnoseLineSets struct {
+	Spectrum  string      `json:"spectrum"`
+	Peaks     int         `json:"peaks"`
+	Verdict   string      `json:"verdict"`
+	InnerRace diagnoseFit `json:"inner_race"`
+	Ball      diagnoseFit `json:"ball"`
+}
+
+func newDiagnoseFit(h *features.HypothesisFit) diagnoseFit {
+	return diagnoseFit{Lines: h.Lines, Explained: h.Explained, CarrierFound: h.CarrierFound, Score: h.Score,
+		ExcessDB: h.ExcessDB, StrikeFactor: h.StrikeFactor, ModFactor: h.ModFactor, Found: diagnoseLines(h.Found)}
 }
 
 func runDiagnose(cmd *cobra.Command, args []string, o *diagnoseOptions) error {
@@ -225,6 +260,10 @@ func newDiagnoseRecord(c *datasets.Capture, d *features.Diagnosis) diagnoseRecor
 		}
 		rec.Families = append(rec.Families, jf)
 	}
+	if c := d.LineSets; c != nil {
+		rec.LineSets = &diagnoseLineSets{Spectrum: c.Spectrum, Peaks: c.Peaks, Verdict: c.Verdict,
+			InnerRace: newDiagnoseFit(&c.InnerRace), Ball: newDiagnoseFit(&c.Ball)}
+	}
 	return rec
 }
 
@@ -298,4 +337,19 @@ func printDiagnoseText(w io.Writer, r *diagnoseRecord, first bool) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1f\t%s\n", f.Family, f.Fault, f.Spectrum, f.Score, strings.Join(ev, ", "))
 	}
 	tw.Flush()
+	if c := r.LineSets; c != nil {
+		carrier := func(f *diagnoseFit) string {
+			if f.CarrierFound {
+				return "carrier found"
+			}
+			return "no carrier"
+		}
+		v := c.Verdict
+		if v == "" {
+			v = "tie"
+		}
+		fmt.Fprintf(w, "  line sets (%s, %d peaks): inner race explains %d of %d (%s), ball %d of %d (%s, slip %.1f %%, cage %.1f %%) → %s\n",
+			c.Spectrum, c.Peaks, c.InnerRace.Explained, c.InnerRace.Lines, carrier(&c.InnerRace),
+			c.Ball.Explained, c.Ball.Lines, carrier(&c.Ball), 100*(1-c.Ball.StrikeFactor), 100*(1-c.Ball.ModFactor), v)
+	}
 }

@@ -41,6 +41,21 @@ type diagnoseJSON struct {
 			Found bool   `json:"found"`
 		} `json:"direct"`
 	} `json:"families"`
+	LineSets *struct {
+		Spectrum  string `json:"spectrum"`
+		Verdict   string `json:"verdict"`
+		InnerRace struct {
+			Score        int  `json:"score"`
+			CarrierFound bool `json:"carrier_found"`
+			Found        []struct {
+				Label  string  `json:"label"`
+				FreqHz float64 `json:"freq_hz"`
+			} `json:"found"`
+		} `json:"inner_race"`
+		Ball struct {
+			Score int `json:"score"`
+		} `json:"ball"`
+	} `json:"line_sets"`
 }
 
 func diagnoseRun(t *testing.T, args ...string) []diagnoseJSON {
@@ -61,7 +76,8 @@ func diagnoseRun(t *testing.T, args ...string) []diagnoseJSON {
 // BPFO line) and the healthy 97 (48 kHz, as recorded) none;
 // every record has the four families ranked by score, a band below
 // Nyquist, the cage series under BSF (modulation) and the direct line
-// under FTF. The manifest is the catalog cut to those rows (the whole
+// under FTF; 105 has line_sets, won by the inner race with its carrier,
+// the others none. The manifest is the catalog cut to those rows (the whole
 // catalog takes 4 s; docs/evaluation.md runs it).
 func TestDiagnoseCWRUCatalog(t *testing.T) {
 	dir := sharedtest.Path(t, "cwru")
@@ -127,6 +143,12 @@ func TestDiagnoseCWRUCatalog(t *testing.T) {
 			if explained < 3 {
 				t.Errorf("145.mat: %d found lines explained by BPFO/9, want the three FTF harmonics at least", explained)
 			}
+		}
+		switch ls := r.LineSets; {
+		case r.Verdict == "inner_race" && (ls == nil || ls.Verdict != "inner_race" || !ls.InnerRace.CarrierFound || len(ls.InnerRace.Found) != ls.InnerRace.Score || ls.Spectrum == ""):
+			t.Errorf("%s: line_sets %+v, want the inner-race set to win with its carrier", r.Path, ls)
+		case r.Verdict != "inner_race" && r.Verdict != "ball" && ls != nil:
+			t.Errorf("%s: line_sets on a %s verdict", r.Path, r.Verdict)
 		}
 		delete(want, filepath.Base(r.Path))
 		if r.Verdict != w {
