@@ -58,7 +58,8 @@ func typeText(c *TableColumn) string {
 // WriteFeatureSchemaText writes the features table's schema for a
 // terminal (`windpm help schema`): every column with type, unit and doc,
 // the feature columns being feats (features.Extractor.Columns), then the
-// file metadata keys and the tables that do not exist yet.
+// file metadata keys. The other tables follow it (WriteRecordSchemaText,
+// WriteScanSchemaText).
 func WriteFeatureSchemaText(w io.Writer, feats []features.Column) error {
 	var b strings.Builder
 	b.WriteString(`windpm's tables are Parquet files (zstd; dictionary encoding only for the
@@ -96,24 +97,21 @@ read_parquet('DIR/**/*.parquet', hive_partitioning = true)).
 		fmt.Fprintf(&b, "  %s\n", kv[0])
 		wrap(&b, kv[1], "      ", 76)
 	}
-	b.WriteString(`
-OTHER TABLES
-  scores, alarms, predictions, scada, events: not written yet by this
-  version of windpm; their columns will be listed here when they are.
-`)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // WriteFeatureSchemaMarkdown writes the features table's schema as
 // Markdown (docs/schema.md), with the same content as
-// WriteFeatureSchemaText.
+// WriteFeatureSchemaText. The other tables follow it
+// (WriteRecordSchemaMarkdown, WriteScanSchemaMarkdown); cmd/windpm's
+// TestSchemaDoc writes the whole file.
 func WriteFeatureSchemaMarkdown(w io.Writer, feats []features.Column) error {
 	var b strings.Builder
 	b.WriteString(`# Table schemas
 
 <!-- Generated from the code that writes the tables: do not edit.
-     Regenerate with: go test ./reports -run TestSchemaDoc -update -->
+     Regenerate with: go test ./cmd/windpm -run TestSchemaDoc -update -->
 
 windpm's tables are Parquet files (zstd; dictionary encoding only for the
 string key columns), read by DuckDB, pandas/pyarrow, Polars, Spark or
@@ -175,11 +173,6 @@ df = pd.read_parquet("features.parquet")  # nulls become NaN / None / NaT
 
 In Go, ` + "`reports.OpenFeatureTable`" + ` streams the rows back (a file or a
 partitioned folder) and ` + "`reports.ReadFeatureTable`" + ` reads them all.
-
-## Other tables
-
-scores, alarms, predictions, scada and events (see DESIGN.md) are not
-written yet; their schemas will be generated here when they are.
 `)
 	_, err := io.WriteString(w, b.String())
 	return err

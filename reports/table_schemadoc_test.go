@@ -12,11 +12,13 @@ import (
 	"github.com/windpm/windpm/models"
 )
 
-var updateSchemaDoc = flag.Bool("update", false, "rewrite docs/schema.md and the README's schema table from the code")
+var updateSchemaDoc = flag.Bool("update", false, "rewrite the README's schema table from the code")
 
-// TestSchemaDoc checks that docs/schema.md is what the code that writes
-// the table generates (with the feature columns of this build); -update
-// rewrites it.
+// TestSchemaDoc checks that docs/schema.md begins with what the code that
+// writes the features, scores and alarms tables generates (with the
+// feature columns of this build). The whole file, with the tables written
+// outside this package, is generated and checked by cmd/windpm's
+// TestSchemaDoc, whose -update rewrites it.
 func TestSchemaDoc(t *testing.T) {
 	ex, err := features.NewExtractor(features.Config{})
 	if err != nil {
@@ -34,17 +36,12 @@ func TestSchemaDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "docs", "schema.md")
-	if *updateSchemaDoc {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, b.Bytes()) {
-		t.Errorf("%s is out of date with the feature columns: regenerate with go test ./reports -run TestSchemaDoc -update", path)
+	if !bytes.HasPrefix(got, b.Bytes()) {
+		t.Errorf("%s is out of date with the features, scores or alarms columns: regenerate with go test ./cmd/windpm -run TestSchemaDoc -update", path)
 	}
 }
 
@@ -73,7 +70,7 @@ func TestSchemaText(t *testing.T) {
 			t.Errorf("no doc under %q", head)
 		}
 	}
-	for _, k := range []string{MetaSchemaVersion, MetaConfig, MetaColumns, MetaToolVersion, "not written yet"} {
+	for _, k := range []string{MetaSchemaVersion, MetaConfig, MetaColumns, MetaToolVersion} {
 		if !strings.Contains(text, k) {
 			t.Errorf("help text lacks %q", k)
 		}

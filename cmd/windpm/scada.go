@@ -26,6 +26,9 @@ import (
 // (docs/scada.md, "The scada table").
 const scadaSchemaVersion = 1
 
+// scadaTable names the scada table (file metadata windpm.table).
+const scadaTable = "scada"
+
 func newSCADACmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scada",
@@ -177,25 +180,57 @@ func scadaColumns(tab *scada.Table, res *powercurve.Result) []reports.TableColum
 			Doc: "UTC offset the source stamp carried (or its mapping's zone gave it), in minutes east of UTC."},
 	}
 	for _, c := range tab.Columns {
-		info := c.Signal.Info()
-		cols = append(cols, reports.TableColumn{Name: c.Name(), Type: "double", Unit: info.Unit, Nullable: true, Role: "signal",
-			Doc: fmt.Sprintf("%s, 10-minute %s (modelled on IEC 61400-25-2 %s); null when the export has no value.", capitalise(info.Doc), c.Stat, info.IEC)})
+		cols = append(cols, scadaSignalColumn(c.Signal, c.Stat.String()))
 	}
 	if res == nil {
 		return cols
 	}
-	cols = append(cols,
-		reports.TableColumn{Name: "air_density_kg_m3", Type: "double", Unit: "kg/m3", Nullable: true, Role: "derived",
+	return append(cols, scadaAnalysisColumns()...)
+}
+
+// scadaDoc says what writes the scada table and what a row is, for
+// `windpm help schema` and docs/schema.md.
+const scadaDoc = "Written by windpm scada ingest: one row per turbine and 10-minute UTC stamp, sorted by turbine then time (docs/scada.md). A file has the key columns, then the signal columns of the canonical columns its exports hold, in the order below, each named {signal}_{stat} with {stat} one of avg, min, max, std; then the derived and flag columns when the power-curve analysis ran (ingest says why when it did not). The file metadata windpm.config holds the site elevation_m, and with the analysis pressure_pa, density_from_temperature and the power-curve options, and the mappings used, as JSON."
+
+// statPlaceholder stands for the statistic in the documented names of the
+// scada table's signal columns.
+const statPlaceholder = "{stat}"
+
+// scadaSchemaColumns returns the columns of the scada table of any export,
+// for its documentation: the key columns, one column {signal}_{stat} per
+// canonical signal standing for its avg, min, max and std columns, and the
+// derived and flag columns.
+func scadaSchemaColumns() []reports.TableColumn {
+	cols := scadaColumns(&scada.Table{}, nil)
+	for _, s := range scada.Signals() {
+		cols = append(cols, scadaSignalColumn(s, statPlaceholder))
+	}
+	return append(cols, scadaAnalysisColumns()...)
+}
+
+// scadaSignalColumn returns the scada table's column of signal s and the
+// statistic named stat (avg, min, max, std, or statPlaceholder).
+func scadaSignalColumn(s scada.Signal, stat string) reports.TableColumn {
+	info := s.Info()
+	return reports.TableColumn{Name: info.Name + "_" + stat, Type: "double", Unit: info.Unit, Nullable: true, Role: "signal",
+		Doc: fmt.Sprintf("%s, 10-minute %s (modelled on IEC 61400-25-2 %s); null when the export has no value.", capitalise(info.Doc), stat, info.IEC)}
+}
+
+// scadaAnalysisColumns returns the scada table's columns from the power
+// curve analysis: the derived values, then the quality flags.
+func scadaAnalysisColumns() []reports.TableColumn {
+	cols := []reports.TableColumn{
+		{Name: "air_density_kg_m3", Type: "double", Unit: "kg/m3", Nullable: true, Role: "derived",
 			Doc: "Air density rho = p/(R0 T), IEC 61400-12-1, from ambient_temperature_avg and the standard-atmosphere pressure at the site elevation (file metadata windpm.config)."},
-		reports.TableColumn{Name: "wind_speed_norm_m_s", Type: "double", Unit: "m/s", Nullable: true, Role: "derived",
+		{Name: "wind_speed_norm_m_s", Type: "double", Unit: "m/s", Nullable: true, Role: "derived",
 			Doc: "Density-normalised wind speed Vn = wind_speed_avg (rho/1.225)^(1/3), IEC 61400-12-1."},
-		reports.TableColumn{Name: "expected_power_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
+		{Name: "expected_power_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
 			Doc: "The turbine's own power curve (0.5 m/s bins of Vn over its clean rows) at this row's Vn, by linear interpolation between bin means."},
-		reports.TableColumn{Name: "power_residual_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
+		{Name: "power_residual_kw", Type: "double", Unit: "kW", Nullable: true, Role: "derived",
 			Doc: "active_power_avg - expected_power_kw."},
-		reports.TableColumn{Name: "lost_energy_kwh", Type: "double", Unit: "kWh", Nullable: true, Role: "derived",
+		{Name: "lost_energy_kwh", Type: "double", Unit: "kWh", Nullable: true, Role: "derived",
 			Doc: "Energy below the curve in the interval: max(expected - actual, 0) x 10 min."},
-	)
+	}
 	for i := range powercurve.NumFlags {
 		cols = append(cols, reports.TableColumn{Name: "flag_" + powercurve.FlagName(i), Type: "boolean", Role: "flag",
 			Doc: flagDocs[i]})
@@ -240,7 +275,7 @@ func writeSCADATable(path string, tab *scada.Table, res *powercurve.Result, rep 
 	if err != nil {
 		return err
 	}
-	w, err := reports.NewRecordWriter(path, "scada", scadaSchemaVersion, cols, map[string]string{reports.MetaConfig: string(cj)})
+	w, err := reports.NewRecordWriter(path, scadaTable, scadaSchemaVersion, cols, map[string]string{reports.MetaConfig: string(cj)})
 	if err != nil {
 		return err
 	}
@@ -825,9 +860,16 @@ signals, fractions; docs/scada.md).`,
 // eventsSchemaVersion is the version of the events table's layout.
 const eventsSchemaVersion = 1
 
-// writeEventsTable writes the events of `scada events` as a Parquet table.
-func writeEventsTable(path string, events []nbm.Event) error {
-	cols := []reports.TableColumn{
+// eventsTable names the events table (file metadata windpm.table).
+const eventsTable = "events"
+
+// eventsDoc says what writes the events table and what a row is, for
+// `windpm help schema` and docs/schema.md.
+const eventsDoc = "Written by windpm scada events -o: one row per event of the bearing-temperature normal-behaviour models, a rise of a turbine's criticality counter (over all its models) that reached 72 rows, 12 hours net of anomalous rows (docs/scada.md)."
+
+// eventsColumns returns the columns of the events table.
+func eventsColumns() []reports.TableColumn {
+	return []reports.TableColumn{
 		{Name: "turbine", Type: "string", Dictionary: true, Role: "key", Doc: "Turbine id."},
 		{Name: "start", Type: "timestamp[us, UTC]", Role: "key", Doc: "First row of the criticality counter's rise (start of its 10-minute interval, UTC)."},
 		{Name: "end", Type: "timestamp[us, UTC]", Role: "key", Doc: "Row where the counter fell back to 0, or the last row."},
@@ -836,7 +878,12 @@ func writeEventsTable(path string, events []nbm.Event) error {
 		{Name: "signals", Type: "list<string>", Role: "event", Doc: "Modelled temperatures, most anomalous first."},
 		{Name: "fractions", Type: "list<float32>", Role: "event", Doc: "Per signal, the fraction of the event's counted rows above its threshold."},
 	}
-	w, err := reports.NewRecordWriter(path, "events", eventsSchemaVersion, cols, nil)
+}
+
+// writeEventsTable writes the events of `scada events` as a Parquet table.
+func writeEventsTable(path string, events []nbm.Event) error {
+	cols := eventsColumns()
+	w, err := reports.NewRecordWriter(path, eventsTable, eventsSchemaVersion, cols, nil)
 	if err != nil {
 		return err
 	}
