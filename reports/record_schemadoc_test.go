@@ -59,7 +59,7 @@ func TestWriteRecordSchemaMarkdown(t *testing.T) {
 	if err := WriteRecordSchemaMarkdown(&b, "scores", "Written by `windpm scan`: one row per capture.", schemaDocColumns); err != nil {
 		t.Fatal(err)
 	}
-	want := "\n## Scores table\n\nWritten by `windpm scan`: one row per capture.\n" +
+	want := "\n## The `scores` table\n\nWritten by `windpm scan`: one row per capture.\n" +
 		"\n### Key columns\n\n| column | type | unit | meaning |\n|---|---|---|---|\n" +
 		"| `turbine` | `string`, dictionary |  | Turbine id from the fleet folder. |\n" +
 		"| `time` | `timestamp[us, UTC]` |  | Start time of the capture. |\n" +

@@ -669,10 +669,11 @@ func WriteRecordSchemaText(w io.Writer, table, doc string, cols []TableColumn) e
 // WriteRecordSchemaMarkdown writes the schema of the record table named
 // table as a Markdown section (for docs/schema.md), with the same content
 // as WriteRecordSchemaText and the format of WriteFeatureSchemaMarkdown:
-// "## Table table", doc, a column table per role, the file metadata.
+// "## The `table` table" (its windpm.table name), doc, a column table per
+// role, the file metadata.
 func WriteRecordSchemaMarkdown(w io.Writer, table, doc string, cols []TableColumn) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n## %s%s table\n\n%s\n", strings.ToUpper(table[:min(1, len(table))]), table[min(1, len(table)):], doc)
+	fmt.Fprintf(&b, "\n## The `%s` table\n\n%s\n", table, doc)
 	for _, sec := range recordSections(cols) {
 		fmt.Fprintf(&b, "\n### %s\n\n", sec.title)
 		b.WriteString("| column | type | unit | meaning |\n|---|---|---|---|\n")
