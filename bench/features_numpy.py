@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """The numpy/scipy peer of `windpm features` for bench/features.sh.
 
-It computes feature set v1 — the time, spectral, ISO, orders, bearing and
-gear groups — for every capture of a windpm manifest, with the repository's
+It computes feature set v2 — the time, spectral, ISO, orders, bearing,
+gear groups and the share columns (env_share_*, third_octave_share_*) —
+for every capture of a windpm manifest, with the repository's
 own independent numpy/scipy reference implementations:
 
   features/testdata/reference/features.py   time_features, spectral_features,
                                             iso_features, order_features,
-                                            gear_features
+                                            gear_features, env_share_features_orders,
+                                            band_share_features
   features/testdata/kurtogram/kurtogram.py  bearing (fast kurtogram band,
                                             Butterworth + sosfiltfilt +
                                             Hilbert envelope, line search)
@@ -94,6 +96,8 @@ def compute(job):
     row.update(ref.order_features(x, fs, rpm))
     row.update(kg.bearing(x, fs, rpm, orders) if orders is not None and rpm > 0 else nan_bearing())
     row.update(ref.gear_features(x, fs, rpm, teeth))
+    row.update(ref.env_share_features_orders(x, fs, rpm, orders))
+    row.update(ref.band_share_features(x, fs))
     return path, {k: float(v) for k, v in row.items()}
 
 

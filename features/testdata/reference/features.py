@@ -365,10 +365,15 @@ def line_power(A, binhz, f, tol, width):
 
 
 def env_share_features(x, fs, rpm, bearing):
+    return env_share_features_orders(x, fs, rpm, defect_orders(bearing) if bearing else None)
+
+
+def env_share_features_orders(x, fs, rpm, o):
+    """env_share_* for defect orders o ({bpfo, bpfi, bsf, ftf} as multiples
+    of shaft speed; None: no bearing)."""
     out = {"env_share_%s_%s" % (f, b): nan() for b, _, _ in ENV_BANDS for f in FAMILIES}
-    if not bearing or not rpm > 0:
+    if not o or not rpm > 0:
         return out
-    o = defect_orders(bearing)
     fund = {"bpfo": o["bpfo"], "bpfi": o["bpfi"], "bsf": 2 * o["bsf"], "ftf": o["ftf"]}
     fr = rpm / 60
     x = x - np.mean(x)
