@@ -94,6 +94,8 @@ type group interface {
 type Extractor struct {
 	cfg    Config
 	groups []group
+	// spec is the spectrum the order and gear groups share.
+	spec   *lineSpectrum
 	cols   []Column
 	starts []int
 }
@@ -110,7 +112,8 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 		}
 		seen[name] = true
 	}
-	e := &Extractor{cfg: cfg, groups: newGroups(cfg)}
+	e := &Extractor{cfg: cfg, spec: &lineSpectrum{shared: true}}
+	e.groups = newGroups(cfg, e.spec)
 	for _, g := range e.groups {
 		e.starts = append(e.starts, len(e.cols))
 		e.cols = append(e.cols, g.columns()...)
@@ -139,6 +142,7 @@ func (e *Extractor) Extract(dst []float64, in *Input) error {
 			return fmt.Errorf("capture holds NaN or infinite samples")
 		}
 	}
+	e.spec.fresh = false // a new input: the shared spectrum is computed again
 	for i, g := range e.groups {
 		part := dst[e.starts[i] : e.starts[i]+len(g.columns())]
 		for j := range part {
@@ -160,14 +164,17 @@ const minSamples = 256
 // newGroups returns the feature groups in column order. Every group's
 // columns are fixed whatever the input, so that every row of a table has
 // the same columns.
-func newGroups(cfg Config) []group {
+//
+// The order and gear groups read the same Hann amplitude spectrum of the
+// whole capture: spec, computed once per input.
+func newGroups(cfg Config, spec *lineSpectrum) []group {
 	return []group{
 		newTimeGroup(),
 		newSpectralGroup(cfg.BandNames),
 		newISOGroup(),
-		newOrderGroup(),
+		newOrderGroup(spec),
 		newBearingGroup(cfg),
-		newGearGroup(),
+		newGearGroup(spec),
 		newEnvShareGroup(),
 		newBandShareGroup(),
 	}

@@ -27,9 +27,16 @@ const (
 // Tjaden 2007) sums the first three sidebands on each side of the mesh and
 // divides by the mesh amplitude; it is NaN when GMF + 3·f_s lies above
 // Nyquist or the mesh line is absent. A mesh harmonic above Nyquist is NaN.
-type gearGroup struct{ spec lineSpectrum }
+type gearGroup struct{ spec *lineSpectrum }
 
-func newGearGroup() *gearGroup { return &gearGroup{} }
+// newGearGroup returns a gear group with its own spectrum, or with spec
+// when given (shared with the order group).
+func newGearGroup(spec ...*lineSpectrum) *gearGroup {
+	if len(spec) > 0 {
+		return &gearGroup{spec: spec[0]}
+	}
+	return &gearGroup{spec: &lineSpectrum{}}
+}
 
 var gearColumns = func() []Column {
 	var cols []Column

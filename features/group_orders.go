@@ -15,12 +15,20 @@ type lineSpectrum struct {
 	amp *fft.AmplitudeSpectrum
 	buf []float64
 	s   Spectrum
+	// shared marks the spectrum the order and gear groups of one
+	// Extractor share: the first of them to ask computes it, the other
+	// reads it (fresh), and the Extractor clears fresh before every input.
+	shared, fresh bool
+	rateHz        float64
 }
 
 // compute returns the spectrum of x at rateHz; it stays valid until the
 // next call.
 func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
 	n := len(x)
+	if l.shared && l.fresh && l.amp != nil && l.amp.Len() == n && l.rateHz == rateHz {
+		return &l.s, nil
+	}
 	if l.amp == nil || l.amp.Len() != n {
 		a, err := fft.NewAmplitudeSpectrum(n, fft.Hann)
 		if err != nil {
@@ -40,6 +48,7 @@ func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
 		l.buf[i] = v - mu
 	}
 	l.amp.Compute(l.s.Amplitude, l.buf)
+	l.fresh, l.rateHz = true, rateHz
 	return &l.s, nil
 }
 
@@ -76,9 +85,16 @@ const orderHarmonics = 3
 // not on the speed or the level, so they transfer across operating points;
 // they sum to less than 1 when energy lies above 181× (128·√2) or above
 // the last band that fits below Nyquist. A line or band above Nyquist is NaN.
-type orderGroup struct{ spec lineSpectrum }
+type orderGroup struct{ spec *lineSpectrum }
 
-func newOrderGroup() *orderGroup { return &orderGroup{} }
+// newOrderGroup returns an order group with its own spectrum, or with
+// spec when given (shared with the gear group).
+func newOrderGroup(spec ...*lineSpectrum) *orderGroup {
+	if len(spec) > 0 {
+		return &orderGroup{spec: spec[0]}
+	}
+	return &orderGroup{spec: &lineSpectrum{}}
+}
 
 var orderColumns = func() []Column {
 	var cols []Column
