@@ -112,7 +112,7 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 		}
 		seen[name] = true
 	}
-	e := &Extractor{cfg: cfg, spec: &lineSpectrum{shared: true}}
+	e := &Extractor{cfg: cfg, spec: &lineSpectrum{shared: true, plans: &plans{}}}
 	e.groups = newGroups(cfg, e.spec)
 	for _, g := range e.groups {
 		e.starts = append(e.starts, len(e.cols))
@@ -166,16 +166,17 @@ const minSamples = 256
 // the same columns.
 //
 // The order and gear groups read the same Hann amplitude spectrum of the
-// whole capture: spec, computed once per input.
+// whole capture: spec, computed once per input; its plans serve the
+// bearing and envelope-share groups too.
 func newGroups(cfg Config, spec *lineSpectrum) []group {
 	return []group{
 		newTimeGroup(),
 		newSpectralGroup(cfg.BandNames),
 		newISOGroup(),
 		newOrderGroup(spec),
-		newBearingGroup(cfg),
+		newBearingGroup(cfg, spec.plans),
 		newGearGroup(spec),
-		newEnvShareGroup(),
+		newEnvShareGroup(spec.plans),
 		newBandShareGroup(),
 	}
 }

@@ -129,18 +129,24 @@ type bearingGroup struct {
 	n      int
 	x, env []float64
 	spec   []float64
-	amp    *fft.AmplitudeSpectrum
 	scr    []float64
+	plans  *plans
 
 	kurt *Kurtogram
-	hil  *fft.Hilbert
 
 	// zp is the band-pass of the last band, zpRate, zpLo, zpHi its design.
 	zp                 *fft.ZeroPhase
 	zpRate, zpLo, zpHi float64
 }
 
-func newBearingGroup(cfg Config) *bearingGroup { return &bearingGroup{cfg: cfg} }
+// newBearingGroup returns a bearing group with its own plans, or with p
+// when given (an Extractor's, shared with other groups).
+func newBearingGroup(cfg Config, p ...*plans) *bearingGroup {
+	if len(p) > 0 {
+		return &bearingGroup{cfg: cfg, plans: p[0]}
+	}
+	return &bearingGroup{cfg: cfg, plans: &plans{}}
+}
 
 func (g *bearingGroup) columns() []Column { return bearingColumns }
 
@@ -177,13 +183,14 @@ func (g *bearingGroup) compute(dst []float64, in *Input) error {
 		g.env = make([]float64, n)
 		g.spec = make([]float64, n/2+1)
 		g.kurt, g.zp = nil, nil
-		var err error
-		if g.amp, err = fft.NewAmplitudeSpectrum(n, fft.Hann); err != nil {
-			return fmt.Errorf("bearing features: %w", err)
-		}
-		if g.hil, err = fft.NewHilbert(n); err != nil {
-			return fmt.Errorf("bearing features: %w", err)
-		}
+	}
+	amp, err := g.plans.hann(n)
+	if err != nil {
+		return fmt.Errorf("bearing features: %w", err)
+	}
+	hil, err := g.plans.hilbert(n)
+	if err != nil {
+		return fmt.Errorf("bearing features: %w", err)
 	}
 	var sum float64
 	for _, v := range in.X {
@@ -248,10 +255,10 @@ func (g *bearingGroup) compute(dst []float64, in *Input) error {
 		g.zpRate, g.zpLo, g.zpHi = fs, lo, hi
 	}
 	g.zp.Apply(g.env, g.x)
-	g.hil.Magnitude(g.env, g.env)
+	hil.Magnitude(g.env, g.env)
 	sk := centreEnvelope(g.env)
 	nf := float64(n)
-	g.amp.Compute(g.spec, g.env)
+	amp.Compute(g.spec, g.env)
 
 	binHz := fs / nf
 	for i := range bearingLines {

@@ -88,13 +88,19 @@ type envShareGroup struct {
 	rateHz float64
 	x, env []float64
 	spec   []float64
-	amp    *fft.AmplitudeSpectrum
-	hil    *fft.Hilbert
+	plans  *plans
 	zp     []*fft.ZeroPhase
 	scr    []float64
 }
 
-func newEnvShareGroup() *envShareGroup { return &envShareGroup{} }
+// newEnvShareGroup returns an envelope-share group with its own plans, or
+// with p when given (an Extractor's, shared with other groups).
+func newEnvShareGroup(p ...*plans) *envShareGroup {
+	if len(p) > 0 {
+		return &envShareGroup{plans: p[0]}
+	}
+	return &envShareGroup{plans: &plans{}}
+}
 
 func (g *envShareGroup) columns() []Column { return envShareColumns }
 
@@ -104,14 +110,6 @@ func (g *envShareGroup) prepare(n int, fs float64) error {
 		return nil
 	}
 	g.n, g.rateHz = 0, 0
-	amp, err := fft.NewAmplitudeSpectrum(n, fft.Hann)
-	if err != nil {
-		return fmt.Errorf("envelope-share features: %w", err)
-	}
-	hil, err := fft.NewHilbert(n)
-	if err != nil {
-		return fmt.Errorf("envelope-share features: %w", err)
-	}
 	zp := make([]*fft.ZeroPhase, len(EnvelopeShareBands))
 	for i, b := range EnvelopeShareBands {
 		sos, err := fft.Butterworth(4, fft.Bandpass, []float64{b.LoFrac * fs, b.HiFrac * fs}, fs)
@@ -122,7 +120,7 @@ func (g *envShareGroup) prepare(n int, fs float64) error {
 			return fmt.Errorf("envelope-share features: band %s: %w", b.Name, err)
 		}
 	}
-	g.amp, g.hil, g.zp = amp, hil, zp
+	g.zp = zp
 	g.x, g.env, g.spec = make([]float64, n), make([]float64, n), make([]float64, n/2+1)
 	g.n, g.rateHz = n, fs
 	return nil
@@ -144,12 +142,20 @@ func (g *envShareGroup) compute(dst []float64, in *Input) error {
 	for i, v := range in.X {
 		g.x[i] = v - mu
 	}
+	amp, err := g.plans.hann(n)
+	if err != nil {
+		return fmt.Errorf("envelope-share features: %w", err)
+	}
+	hil, err := g.plans.hilbert(n)
+	if err != nil {
+		return fmt.Errorf("envelope-share features: %w", err)
+	}
 	fr := in.Kin.RPM / 60
 	binHz := fs / float64(n)
 	nf := len(envShareFamilies)
 	for b, band := range EnvelopeShareBands {
 		g.zp[b].Apply(g.env, g.x)
-		g.hil.Magnitude(g.env, g.env)
+		hil.Magnitude(g.env, g.env)
 		var s float64
 		for _, v := range g.env {
 			s += v
@@ -158,7 +164,7 @@ func (g *envShareGroup) compute(dst []float64, in *Input) error {
 		for i := range g.env {
 			g.env[i] -= m
 		}
-		g.amp.Compute(g.spec, g.env)
+		amp.Compute(g.spec, g.env)
 		width := (band.HiFrac - band.LoFrac) * fs
 		part := dst[b*nf : (b+1)*nf]
 		var total float64

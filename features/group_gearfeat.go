@@ -35,7 +35,7 @@ func newGearGroup(spec ...*lineSpectrum) *gearGroup {
 	if len(spec) > 0 {
 		return &gearGroup{spec: spec[0]}
 	}
-	return &gearGroup{spec: &lineSpectrum{}}
+	return &gearGroup{spec: &lineSpectrum{plans: &plans{}}}
 }
 
 var gearColumns = func() []Column {

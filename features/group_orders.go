@@ -12,9 +12,9 @@ import (
 // peak scaling: a tone of amplitude A centred on a bin reads A), keeping
 // its analyser and buffers for the last capture length.
 type lineSpectrum struct {
-	amp *fft.AmplitudeSpectrum
-	buf []float64
-	s   Spectrum
+	plans *plans
+	buf   []float64
+	s     Spectrum
 	// shared marks the spectrum the order and gear groups of one
 	// Extractor share: the first of them to ask computes it, the other
 	// reads it (fresh), and the Extractor clears fresh before every input.
@@ -26,15 +26,14 @@ type lineSpectrum struct {
 // next call.
 func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
 	n := len(x)
-	if l.shared && l.fresh && l.amp != nil && l.amp.Len() == n && l.rateHz == rateHz {
+	if l.shared && l.fresh && len(l.buf) == n && l.rateHz == rateHz {
 		return &l.s, nil
 	}
-	if l.amp == nil || l.amp.Len() != n {
-		a, err := fft.NewAmplitudeSpectrum(n, fft.Hann)
-		if err != nil {
-			return nil, err
-		}
-		l.amp = a
+	amp, err := l.plans.hann(n)
+	if err != nil {
+		return nil, err
+	}
+	if len(l.buf) != n {
 		l.buf = make([]float64, n)
 		l.s = Spectrum{FreqHz: make([]float64, n/2+1), Amplitude: make([]float64, n/2+1), Window: fft.Hann}
 	}
@@ -47,7 +46,7 @@ func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
 	for i, v := range x {
 		l.buf[i] = v - mu
 	}
-	l.amp.Compute(l.s.Amplitude, l.buf)
+	amp.Compute(l.s.Amplitude, l.buf)
 	l.fresh, l.rateHz = true, rateHz
 	return &l.s, nil
 }
@@ -93,7 +92,7 @@ func newOrderGroup(spec ...*lineSpectrum) *orderGroup {
 	if len(spec) > 0 {
 		return &orderGroup{spec: spec[0]}
 	}
-	return &orderGroup{spec: &lineSpectrum{}}
+	return &orderGroup{spec: &lineSpectrum{plans: &plans{}}}
 }
 
 var orderColumns = func() []Column {
