@@ -442,14 +442,7 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 	if err := d.prepare(n); err != nil {
 		return Diagnosis{}, err
 	}
-	var sum float64
-	for _, v := range x[:n] {
-		sum += v
-	}
-	mu := sum / float64(n)
-	for i, v := range x[:n] {
-		d.x[i] = v - mu
-	}
+	centreInto(d.x, x[:n])
 	bands, err := d.bands(rateHz, minBW)
 	if err != nil {
 		return Diagnosis{}, err

@@ -192,14 +192,7 @@ func (g *bearingGroup) compute(dst []float64, in *Input) error {
 	if err != nil {
 		return fmt.Errorf("bearing features: %w", err)
 	}
-	var sum float64
-	for _, v := range in.X {
-		sum += v
-	}
-	mu := sum / float64(n)
-	for i, v := range in.X {
-		g.x[i] = v - mu
-	}
+	centreInto(g.x, in.X)
 
 	freq, tol := bearingLineFreqs(*in.Kin.Bearing, in.Kin.RPM/60)
 	minBW := 0.0

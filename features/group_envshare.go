@@ -134,14 +134,7 @@ func (g *envShareGroup) compute(dst []float64, in *Input) error {
 	if err := g.prepare(n, fs); err != nil {
 		return err
 	}
-	var sum float64
-	for _, v := range in.X {
-		sum += v
-	}
-	mu := sum / float64(n)
-	for i, v := range in.X {
-		g.x[i] = v - mu
-	}
+	centreInto(g.x, in.X)
 	amp, err := g.plans.hann(n)
 	if err != nil {
 		return fmt.Errorf("envelope-share features: %w", err)

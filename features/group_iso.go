@@ -83,14 +83,7 @@ func (g *isoGroup) compute(dst []float64, in *Input) error {
 		g.buf = make([]float64, n)
 		g.spec = make([]complex128, n/2+1)
 	}
-	var sum float64
-	for _, v := range in.X {
-		sum += v
-	}
-	mu := sum / float64(n)
-	for i, v := range in.X {
-		g.buf[i] = v - mu
-	}
+	centreInto(g.buf, in.X)
 	g.plan.Forward(g.spec, g.buf)
 	binHz := in.RateHz / float64(n)
 	clear(g.vals)

@@ -38,14 +38,7 @@ func (l *lineSpectrum) compute(x []float64, rateHz float64) (*Spectrum, error) {
 		l.s = Spectrum{FreqHz: make([]float64, n/2+1), Amplitude: make([]float64, n/2+1), Window: fft.Hann}
 	}
 	fft.BinFrequencies(l.s.FreqHz, n, rateHz)
-	var sum float64
-	for _, v := range x {
-		sum += v
-	}
-	mu := sum / float64(n)
-	for i, v := range x {
-		l.buf[i] = v - mu
-	}
+	centreInto(l.buf, x)
 	amp.Compute(l.s.Amplitude, l.buf)
 	l.fresh, l.rateHz = true, rateHz
 	return &l.s, nil

@@ -86,16 +86,22 @@ func ComputeSpectrum(x []float64, rateHz float64, opt SpectrumOptions) (*Spectru
 
 // removeMean returns a copy of x with its mean subtracted.
 func removeMean(x []float64) []float64 {
+	y := make([]float64, len(x))
+	centreInto(y, x)
+	return y
+}
+
+// centreInto writes x minus its mean into dst (len(x) values; dst may be
+// x).
+func centreInto(dst, x []float64) {
 	var sum float64
 	for _, v := range x {
 		sum += v
 	}
 	mu := sum / float64(len(x))
-	y := make([]float64, len(x))
 	for i, v := range x {
-		y[i] = v - mu
+		dst[i] = v - mu
 	}
-	return y
 }
 
 // SpectralPeak is one line of a spectrum.
