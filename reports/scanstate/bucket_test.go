@@ -235,3 +235,38 @@ func testBucketLease(t *testing.T, st *store.Store) {
 		t.Errorf("left after Release: %q", got)
 	}
 }
+
+// TestFileblobTempInJournal: fileblob with no_tmp_dir writes an object
+// through "NAME.<hex>.tmp" beside it, which a killed writer leaves and
+// listings show; the journal must read past it (and remove it) as it does
+// past a local folder's temporary files.
+func TestFileblobTempInJournal(t *testing.T) {
+	ctx := context.Background()
+	st := fileblobStore(t)
+	s, err := Open(ctx, st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu, err := s.Turbine("turbine=A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := tu.Begin(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tu.Commit(Chunk{Seq: seq}, Config{Version: Version, Fingerprint: "f"}); err != nil {
+		t.Fatal(err)
+	}
+	left := ".windpm/turbines/turbine=A/journal/00000002.json.18a2b3c4d5e6f708.tmp"
+	putObject(t, st, left)
+	if _, err := Open(ctx, st, Options{}); err != nil {
+		t.Fatalf("Open with a fileblob temporary file in the journal: %v", err)
+	}
+	if tu, err = s.Turbine("turbine=A"); err != nil || tu.Seq != 1 {
+		t.Fatalf("Turbine = %+v, %v; want seq 1", tu, err)
+	}
+	if _, err := st.Stat(ctx, left); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the temporary file is still there (%v)", err)
+	}
+}

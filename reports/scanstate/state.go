@@ -307,7 +307,8 @@ func (s *State) Turbine(key string) (*Turbine, error) {
 
 // seqs returns the sequence numbers of the turbine's committed chunks,
 // checking that they run 1, 2, … without a gap, and removes the temporary
-// files of journal writes that did not happen.
+// files of journal writes that did not happen (a local folder's, and
+// fileblob's NAME.<hex>.tmp).
 func (t *Turbine) seqs() ([]int, error) {
 	dir := t.obj("journal")
 	if err := t.s.removeTemps(dir); err != nil {
@@ -317,6 +318,14 @@ func (t *Turbine) seqs() ([]int, error) {
 	for c, err := range t.s.st.Children(t.s.ctx, dir+"/") {
 		if err != nil {
 			return nil, err
+		}
+		if !c.Dir && strings.HasSuffix(c.Name, ".tmp") {
+			// fileblob's temporary file of a journal write that did not
+			// happen (NAME.<hex>.tmp beside the object with no_tmp_dir).
+			if err := t.s.remove(dir + "/" + c.Name); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSuffix(c.Name, ".json"))
 		if err != nil || c.Dir || !strings.HasSuffix(c.Name, ".json") {
