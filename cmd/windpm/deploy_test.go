@@ -1026,7 +1026,8 @@ func TestDeployShardIndex(t *testing.T) {
 	}
 }
 
-// deployTables reads the scores and alarms tables of a scan's output.
+// deployTables reads the scores and alarms tables of a scan's output
+// (readScan adds the features).
 func deployTables(t *testing.T, out string) (scores, alarms [][]any) {
 	t.Helper()
 	st, err := reports.ReadRecordTable(filepath.Join(out, "scores.parquet"))

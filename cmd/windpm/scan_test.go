@@ -60,15 +60,8 @@ func readScan(t *testing.T, out string) scanTables {
 		t.Fatal(err)
 	}
 	sort.Slice(ft.Rows, func(i, j int) bool { return ft.Rows[i].Path < ft.Rows[j].Path })
-	st, err := reports.ReadRecordTable(filepath.Join(out, "scores.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	at, err := reports.ReadRecordTable(filepath.Join(out, "alarms.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return scanTables{ft.Rows, st.Rows, at.Rows}
+	scores, alarms := deployTables(t, out)
+	return scanTables{ft.Rows, scores, alarms}
 }
 
 func compareScans(t *testing.T, got, want scanTables) {
