@@ -31,8 +31,8 @@ import (
 // the higher score. Lines of the ball and cage families that are
 // harmonics of the cage rate an outer-race family implies are explained
 // by it and not counted; the cage series counts as the load-zone
-// modulation of a ball defect unless the direct spectrum has a line at
-// the cage rate and no ball line counts (see Diagnose). The thresholds
+// modulation of a ball defect whenever the bearing has balls (see
+// Diagnose). The thresholds
 // follow from the statistics of the envelope spectrum of Gaussian noise
 // (LineThresholdDB, EnergyThresholdDB) at a false-alarm probability of
 // DiagnoseFalseAlarm per line shared between the three spectra, plus
@@ -84,10 +84,7 @@ const diagnoseLineFalseAlarm = DiagnoseFalseAlarm / diagnoseSpectra
 // gbx_hss captures), rounded up to the next whole decibel.
 // TestDiagnoseHealthyLines measures it: 5.52 dB, CWRU 97 at 12 kHz, band
 // spectrum, at 323.36 Hz (2×BPFI of the drive-end bearing). No fault
-// record was looked at to choose it. The line at FTF in the direct
-// spectrum (see Diagnose) has the same threshold; on the same healthy
-// captures the direct spectrum's largest excess at cage rates 0.30–0.49 ×
-// shaft is −0.4 dB, so the margin covers it too.
+// record was looked at to choose it.
 const DiagnoseHealthyMarginDB = 6
 
 // DiagnoseEnergyMarginDB is the healthy margin of the band-energy test
@@ -167,9 +164,9 @@ type FamilyEvidence struct {
 	// counts (a sideband without its carrier is not a modulation of it); 0
 	// when nothing counts. For the ball family the fundamental's term is
 	// the larger of its line's and its band energy's, and the Modulation
-	// lines that count are added unless the cage claims them; the cage
-	// family scores only when it claims its lines, and then adds the
-	// Direct line's margin (see Diagnose). A ball or cage family whose
+	// lines that count are added; the cage family scores only when the
+	// bearing has no ball frequency to carry the cage series (see
+	// Diagnose). A ball or cage family whose
 	// only evidence is one narrow line scores 0: on a 6205 2×BSF lies
 	// 1.4 % from the 12th cage harmonic, and one line in a ±2 % window is
 	// too little to name the rarer faults (rolling-element and cage faults
@@ -201,13 +198,9 @@ type FamilyEvidence struct {
 	// q(t) set by the cage angle, the envelope's mean is q(t)·λ·(area of
 	// one burst), periodic at FTF whatever the slip. The cage series can
 	// be all that a slipping ball defect shows.
-	// These lines count for the ball unless the cage claims them (see
-	// Diagnose); nil for the other families.
+	// These lines count for the ball (see Diagnose); nil for the other
+	// families.
 	Modulation []LineEvidence
-	// Direct is, for the cage family only, the line at FTF in the direct
-	// (Hann amplitude) spectrum of the capture, not its envelope; see
-	// Diagnose. nil for the other families.
-	Direct *LineEvidence
 }
 
 // Diagnosis is the physics diagnosis of one capture.
@@ -237,6 +230,11 @@ type Diagnosis struct {
 	// (compareLineSets) in the first family's spectrum, made when the
 	// scores name inner_race or ball; nil otherwise.
 	LineSets *LineSetComparison
+	// CageSeriesOnly is true when the verdict is ball and rests on the
+	// cage series alone (no 2×BSF line or band energy counts): a damaged
+	// cage would look the same in the envelope, and ball is named as the
+	// far more common fault (see Diagnose).
+	CageSeriesOnly bool
 }
 
 // LineThresholdDB returns the level in dB above the median floor that the
@@ -299,7 +297,7 @@ type Diagnoser struct {
 	amp          *fft.AmplitudeSpectrum
 	bandPlans    map[int]*bandPlan // by 2·L + band
 	kurt         *Kurtogram
-	scr, dir     []float64
+	scr          []float64
 	peaks        []float64
 	blocks       []float64
 }
@@ -383,20 +381,17 @@ func families(f DefectOrders, fr float64) []family {
 //     as on a bearing with 2/r + 2 ≈ Z − 1; its stronger ball lines then
 //     stay unexplained.) The band energy leaves the multiples of f_c out.
 //  5. The cage series (FTF ×1..3 that count) is the ball's evidence of
-//     modulation (FamilyEvidence.Modulation) unless the cage claims it.
-//     The cage claims it only when no ball line and no ball band energy
-//     counts in any spectrum and the direct spectrum of the capture — not
-//     an envelope — has a line at FTF that clears the line threshold
-//     (directLine). Why: amplitude modulation of the strikes' resonance
-//     puts lines at FTF in the envelope but none in the direct spectrum
-//     (a product with a carrier far above FTF leaves no baseband
-//     component), so an envelope cage series by itself cannot tell a ball
-//     carried through the load zone from a damaged cage, and a ball defect
-//     is the far more common fault (cage faults are rare and mostly follow
-//     other damage); a cage that turns unevenly or off-centre acts on the
-//     housing as a force at the cage rate, which the direct spectrum
-//     shows. With the direct line and no ball evidence, the cage series
-//     counts for the cage; otherwise the cage scores 0.
+//     modulation (FamilyEvidence.Modulation): a ball defect is carried
+//     through the load zone once per cage revolution. An envelope cage
+//     series by itself cannot tell such a ball from a damaged cage, and a
+//     ball defect is the far more common fault (cage faults are rare and
+//     mostly follow other damage), so the series goes to the ball
+//     whenever the bearing has a ball frequency (Diagnosis.CageSeriesOnly
+//     says when it is all the ball has); only without one (orders given
+//     without BSF) does the cage family score it. A line at FTF in the
+//     direct spectrum does not tell them apart either: on the CWRU rig,
+//     which has no cage faults, it clears the line threshold in 22 of 60
+//     faulted bearings (race and ball faults; docs/evaluation.md).
 //  6. Scores (FamilyEvidence.Score); each family keeps its best spectrum;
 //     ranked; the verdict is the first family's if its score is positive.
 //  7. When that verdict is inner_race or ball, the line sets of the two
@@ -479,16 +474,11 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 			ownBall = ownBall || (all[s][i].Verdict == VerdictBall && ballOwn(&all[s][i]))
 		}
 	}
-	direct := d.directLine(f.FTF, binHz, fr)
-	cageClaims := !ownBall && direct.Found
+	cageClaims := !(f.BSF > 0) // no ball to carry the cage series
 	best := make([]FamilyEvidence, len(fams))
 	for s := range all {
 		for i := range all[s] {
 			ev := &all[s][i]
-			if ev.Verdict == VerdictCage && f.FTF > 0 {
-				dl := direct
-				ev.Direct = &dl
-			}
 			ev.Score = familyScore(ev, cageClaims)
 			if s == 0 || ev.Score > best[i].Score {
 				best[i] = *ev
@@ -515,6 +505,7 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 			}
 		}
 	}
+	dg.CageSeriesOnly = dg.Verdict == VerdictBall && !ownBall
 	return dg, nil
 }
 
@@ -759,8 +750,8 @@ func familyScore(ev *FamilyEvidence, cageClaims bool) float64 {
 		}
 	}
 	fund := math.Inf(-1)
-	if l := &ev.Harmonics[0]; l.counts() {
-		fund = l.DB - l.ThresholdDB
+	if len(ev.Harmonics) > 0 && ev.Harmonics[0].counts() {
+		fund = ev.Harmonics[0].DB - ev.Harmonics[0].ThresholdDB
 	}
 	if l := ev.Energy; l != nil && l.counts() {
 		fund = math.Max(fund, l.DB-l.ThresholdDB)
@@ -792,47 +783,7 @@ func familyScore(ev *FamilyEvidence, cageClaims bool) float64 {
 	if (ev.Verdict == VerdictBall || ev.Verdict == VerdictCage) && lines == 1 && !spread {
 		return 0 // a lone line does not name a ball or cage fault
 	}
-	if l := ev.Direct; l != nil && l.counts() && score > 0 {
-		score += l.DB - l.ThresholdDB
-	}
 	return score
-}
-
-// directLine reads the line at the cage rate f (Hz) in the direct
-// spectrum of the capture: the Hann amplitude spectrum of x, taken from
-// its rectangular-window spectrum X (d.xspec) as |½X_k − ¼X_(k−1) −
-// ¼X_(k+1)| (the periodic Hann window's three-term convolution) for the
-// bins the search and its floor need, and read like an envelope line
-// (envelopeLine: ±2 %, shaft harmonics left out, local median floor, the
-// same threshold). Its label is "FTF direct"; all NaN when f ≤ 0 or the
-// line does not fit.
-func (d *Diagnoser) directLine(f, binHz, fr float64) LineEvidence {
-	nan := math.NaN()
-	le := LineEvidence{Label: "FTF direct", Order: 1, ExpectedHz: f, FreqHz: nan, DeviationPct: nan, DB: nan, ThresholdDB: nan}
-	if !(f > 0) {
-		return le
-	}
-	tol := bearingSlip * f
-	k0 := int(math.Floor(f/binHz + 0.5))
-	w := int(tol / binHz)
-	span := max(int(bearingFloorSpan*tol/binHz), w+bearingFloorGuard+bearingFloorMinBins)
-	kmax := min(k0+max(span, w+1)+1, len(d.xspec)-2)
-	if kmax < 2 {
-		return le
-	}
-	if cap(d.dir) < kmax+1 {
-		d.dir = make([]float64, kmax+1)
-	}
-	d.dir = d.dir[:kmax+1]
-	d.dir[0] = 0
-	for k := 1; k <= kmax; k++ {
-		c := 0.5*d.xspec[k] - 0.25*(d.xspec[k-1]+d.xspec[k+1])
-		d.dir[k] = math.Hypot(real(c), imag(c))
-	}
-	var got LineEvidence
-	got, d.scr = envelopeLine(d.dir, binHz, f, tol, float64(kmax)*binHz, fr, d.scr)
-	got.Label, got.Order = le.Label, le.Order
-	return got
 }
 
 func harmonicLabel(family string, h int) string {

@@ -63,15 +63,18 @@ largest 2·3·5-smooth length, within 1 % of the capture), band_hz [lo, hi],
 band_kurtosis, band2_hz and band2_kurtosis (null without a second band),
 resolution_hz, and families (ranked), each with family (BPFO, BPFI, BSF,
 FTF), fault, spectrum (band, band2, whitened), score, harmonics, sidebands,
-for BSF band_energy and modulation (the cage series), for FTF direct (the
-line at FTF in the direct spectrum); a line has label, order, side (−1/+1 for
+for BSF band_energy and modulation (the cage series, which counts for the
+ball whenever the bearing has a BSF); a line has label, order, side (−1/+1 for
 sidebands), freq_hz, expected_hz, deviation_pct, db, threshold_db, found
 (null where a line could not be read) and explained_by when a found line is
 a cage-rate harmonic of the BPFO line; line_sets (when the scores name
 inner_race or ball) the comparison of the two hypotheses' line sets:
 spectrum, peaks, verdict ("" on a tie), and for inner_race and ball lines,
 explained, carrier_found, score, excess_db, strike_factor,
-modulation_factor and the lines found.`,
+modulation_factor and the lines found; cage_series_only (true when the
+verdict is ball and rests on the cage series alone: a damaged cage would
+look the same in the envelope, and ball is named as the far more common
+fault).`,
 		Example: `  windpm diagnose --channel DE --bearing 6205 --manifest ../shared/data/cwru/catalog.csv
   windpm diagnose --json --channel DE --rate 12000 --bearing 6205 ../shared/data/cwru/105.mat
   windpm diagnose --rpm 1500 --bpfo 3.58 --bpfi 5.42 --bsf 2.36 --ftf 0.4 capture.wav`,
@@ -117,10 +120,8 @@ type diagnoseFamily struct {
 	Sidebands []diagnoseLine `json:"sidebands"`
 	Energy    *diagnoseLine  `json:"band_energy,omitempty"`
 	// Modulation (ball only) is the cage series counted as the load-zone
-	// modulation of a ball defect; Direct (cage only) the line at FTF in
-	// the direct spectrum.
+	// modulation of a ball defect.
 	Modulation []diagnoseLine `json:"modulation,omitempty"`
-	Direct     *diagnoseLine  `json:"direct,omitempty"`
 }
 
 // diagnoseRecord is the JSON form of one diagnosed channel; its field
@@ -139,6 +140,8 @@ type diagnoseRecord struct {
 	Samples      int               `json:"samples"`
 	Families     []diagnoseFamily  `json:"families"`
 	LineSets     *diagnoseLineSets `json:"line_sets,omitempty"`
+	// CageSeriesOnly: the ball verdict rests on the cage series alone.
+	CageSeriesOnly bool `json:"cage_series_only"`
 }
 
 // diagnoseFit is the JSON form of one hypothesis's line-set fit.
@@ -239,7 +242,7 @@ func newDiagnoseRecord(c *datasets.Capture, d *features.Diagnosis) diagnoseRecor
 	rec := diagnoseRecord{
 		Path: c.Path, Channel: c.Channel, Verdict: d.Verdict, RPM: d.RPM, SampleRateHz: c.RateHz,
 		BandHz: [2]float64{d.BandLoHz, d.BandHiHz}, BandKurtosis: finite(d.BandKurtosis), ResolutionHz: d.ResolutionHz, Samples: d.Samples,
-		Families: make([]diagnoseFamily, 0, len(d.Families)),
+		Families: make([]diagnoseFamily, 0, len(d.Families)), CageSeriesOnly: d.CageSeriesOnly,
 	}
 	if d.Band2HiHz > 0 {
 		rec.Band2Hz = &[2]float64{d.Band2LoHz, d.Band2HiHz}
@@ -254,9 +257,6 @@ func newDiagnoseRecord(c *datasets.Capture, d *features.Diagnosis) diagnoseRecor
 		}
 		if f.Modulation != nil {
 			jf.Modulation = diagnoseLines(f.Modulation)
-		}
-		if f.Direct != nil {
-			jf.Direct = &diagnoseLines([]features.LineEvidence{*f.Direct})[0]
 		}
 		rec.Families = append(rec.Families, jf)
 	}
@@ -311,9 +311,6 @@ func printDiagnoseText(w io.Writer, r *diagnoseRecord, first bool) {
 	for _, f := range r.Families {
 		var ev []string
 		lines := append(append(append([]diagnoseLine{}, f.Harmonics...), f.Sidebands...), f.Modulation...)
-		if f.Direct != nil {
-			lines = append(lines, *f.Direct)
-		}
 		for _, l := range lines {
 			if l.DB == nil || l.FreqHz == nil {
 				continue
@@ -351,5 +348,8 @@ func printDiagnoseText(w io.Writer, r *diagnoseRecord, first bool) {
 		fmt.Fprintf(w, "  line sets (%s, %d peaks): inner race explains %d of %d (%s), ball %d of %d (%s, slip %.1f %%, cage %.1f %%) → %s\n",
 			c.Spectrum, c.Peaks, c.InnerRace.Explained, c.InnerRace.Lines, carrier(&c.InnerRace),
 			c.Ball.Explained, c.Ball.Lines, carrier(&c.Ball), 100*(1-c.Ball.StrikeFactor), 100*(1-c.Ball.ModFactor), v)
+	}
+	if r.CageSeriesOnly {
+		fmt.Fprintln(w, "  ball on the cage series alone (FTF and its harmonics, no 2×BSF line): a damaged cage would look the same; ball is named as the far more common fault")
 	}
 }

@@ -36,12 +36,9 @@ type diagnoseJSON struct {
 		} `json:"harmonics"`
 		Sidebands  []json.RawMessage `json:"sidebands"`
 		Modulation []json.RawMessage `json:"modulation"`
-		Direct     *struct {
-			Label string `json:"label"`
-			Found bool   `json:"found"`
-		} `json:"direct"`
 	} `json:"families"`
-	LineSets *struct {
+	CageSeriesOnly *bool `json:"cage_series_only"`
+	LineSets       *struct {
 		Spectrum  string `json:"spectrum"`
 		Verdict   string `json:"verdict"`
 		InnerRace struct {
@@ -119,11 +116,12 @@ func TestDiagnoseCWRUCatalog(t *testing.T) {
 			switch {
 			case f.Family == "BSF" && len(f.Modulation) != 3:
 				t.Errorf("%s: BSF modulation has %d lines, want the cage series FTF ×1..3", r.Path, len(f.Modulation))
-			case f.Family == "FTF" && (f.Direct == nil || f.Direct.Label != "FTF direct"):
-				t.Errorf("%s: FTF direct line %+v, want one labelled \"FTF direct\"", r.Path, f.Direct)
-			case f.Family != "BSF" && f.Modulation != nil, f.Family != "FTF" && f.Direct != nil:
-				t.Errorf("%s: %s has modulation or direct lines, which belong to BSF and FTF only", r.Path, f.Family)
+			case f.Family != "BSF" && f.Modulation != nil:
+				t.Errorf("%s: %s has modulation lines, which belong to BSF only", r.Path, f.Family)
 			}
+		}
+		if r.CageSeriesOnly == nil || *r.CageSeriesOnly && r.Verdict != "ball" {
+			t.Errorf("%s: cage_series_only %v with verdict %s, want a bool, true only for ball", r.Path, r.CageSeriesOnly, r.Verdict)
 		}
 		w, ok := want[filepath.Base(r.Path)]
 		if !ok {
@@ -229,6 +227,14 @@ func TestDiagnoseSyntheticCLI(t *testing.T) {
 		if len(recs) != 1 || recs[0].Verdict != c.want {
 			t.Errorf("%s: %+v, want verdict %s", c.kind, recs, c.want)
 		}
+	}
+	// Orders by hand need not name all four: without --bsf there is no
+	// ball family to score (this panicked before).
+	path, rate, rpm := writeSynthCSV(t, dir, synth.OuterRace, 0.3, 1)
+	recs := diagnoseRun(t, "--rate", strconv.Itoa(rate), "--rpm", strconv.FormatFloat(rpm, 'g', -1, 64),
+		"--bpfo", fmt.Sprint(bpfo), "--bpfi", fmt.Sprint(bpfi), "--ftf", fmt.Sprint(ftf), path)
+	if len(recs) != 1 || recs[0].Verdict != "outer_race" {
+		t.Errorf("outer race, orders without --bsf: %+v, want verdict outer_race", recs)
 	}
 }
 
