@@ -43,8 +43,10 @@ for band energy). Ball and cage lines that are harmonics of the cage rate an
 outer-race line implies are explained by it and do not count; a ball or
 cage verdict needs more than one lone line. The cage series FTF ×1..3 counts
 for the ball (a ball defect is carried through the load zone once per cage
-revolution) unless no ball line counts and the direct spectrum, not the
-envelope, has a line at FTF: then it names the cage. A family's score is the sum of
+revolution; the envelope cannot tell that from a damaged cage, and ball
+faults are far more common): a ball verdict on the cage series alone says
+so (cage_series_only). The cage is named only when the orders give no BSF.
+A family's score is the sum of
 the margins of its lines (sidebands only with their carrier); the verdict
 is the family of highest positive score (outer_race, inner_race, ball,
 cage), or none. Between inner_race and ball the whole line sets decide:

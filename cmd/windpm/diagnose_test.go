@@ -72,8 +72,8 @@ func diagnoseRun(t *testing.T, args ...string) []diagnoseJSON {
 // records 130 and 145 outer_race (145's cage-rate lines explained by its
 // BPFO line) and the healthy 97 (48 kHz, as recorded) none;
 // every record has the four families ranked by score, a band below
-// Nyquist, the cage series under BSF (modulation) and the direct line
-// under FTF; 105 has line_sets, won by the inner race with its carrier,
+// Nyquist, the cage series under BSF (modulation) and cage_series_only
+// (true only for a ball verdict); 105 has line_sets, won by the inner race with its carrier,
 // the others none. The manifest is the catalog cut to those rows (the whole
 // catalog takes 4 s; docs/evaluation.md runs it).
 func TestDiagnoseCWRUCatalog(t *testing.T) {
