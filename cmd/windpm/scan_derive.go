@@ -716,7 +716,9 @@ func spectralEvidence(ra *scanreport.Alarm, h *sensorHistory, c *scoredCapture, 
 				if fam.Score <= 0 {
 					continue
 				}
-				for _, le := range append(append([]features.LineEvidence(nil), fam.Harmonics...), fam.Sidebands...) {
+				// Modulation is the ball's cage series, which can be all
+				// a ball verdict rests on.
+				for _, le := range append(append(append([]features.LineEvidence(nil), fam.Harmonics...), fam.Sidebands...), fam.Modulation...) {
 					if le.Found {
 						lines = append(lines, evidenceLine{Label: le.Label, FreqHz: le.FreqHz, DB: le.DB, Spectrum: "envelope"})
 					}
