@@ -505,7 +505,8 @@ func (d *Diagnoser) Diagnose(x []float64, rateHz, rpm float64, o DefectOrders) (
 			}
 		}
 	}
-	dg.CageSeriesOnly = dg.Verdict == VerdictBall && !ownBall
+	// A ball verdict of the line sets (step 7) rests on their carrier.
+	dg.CageSeriesOnly = dg.Verdict == VerdictBall && dg.Families[0].Verdict == VerdictBall && !ownBall
 	return dg, nil
 }
 
