@@ -116,8 +116,102 @@ type recordLeaf struct {
 }
 
 func readRecordTable(pf *file.Reader) (*RecordTable, error) {
+	r, err := newRecordReader(pf)
+	if err != nil {
+		return nil, err
+	}
+	if total := r.NumRows(); total > MaxRecordCells/int64(len(r.Columns)) {
+		return nil, fmt.Errorf("%d rows × %d columns: too large to read whole (at most %d values)", total, len(r.Columns), MaxRecordCells)
+	}
+	t := &RecordTable{Name: r.Name, Columns: r.Columns, Meta: r.Meta, Rows: make([][]any, 0, r.NumRows())}
+	for {
+		row, err := r.next()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Rows = append(t.Rows, row)
+	}
+}
+
+// recordBatchRows is the number of rows a RecordReader decodes at a time.
+const recordBatchRows = 1024
+
+// RecordReader reads a record table a batch of rows at a time, so that
+// its memory does not grow with the table: `windpm report` merges shards'
+// scores and alarms, which grow with the history, through it.
+// ReadRecordTable reads a table whole.
+type RecordReader struct {
+	// Name, Columns and Meta are as in RecordTable.
+	Name    string
+	Columns []TableColumn
+	Meta    map[string]string
+
+	path   string
+	pf     *file.Reader
+	leaves []recordLeaf
+	rg     int          // the next row group to open
+	left   int          // rows of the open row group not decoded yet
+	cols   []*colCursor // the open row group's columns
+	rows   [][]any      // decoded rows not returned yet
+	err    error        // sticky
+}
+
+// OpenRecordTableFrom opens the record table in the size bytes of r (a
+// file, or an object in a bucket read by ranged requests), which messages
+// call path, for reading row by row. It checks what ReadRecordTable checks,
+// the rows as they are read.
+func OpenRecordTableFrom(path string, r io.ReaderAt, size int64) (rr *RecordReader, err error) {
+	if size == 0 {
+		return nil, fmt.Errorf("%s: empty file, not a Parquet file", path)
+	}
+	defer func() {
+		// arrow/go's parquet reader panics on some corrupt input.
+		if e := recover(); e != nil {
+			rr, err = nil, fmt.Errorf("%s: corrupt Parquet file: %s", path, oneLine(fmt.Sprint(e)))
+		}
+	}()
+	pf, err := file.NewParquetReader(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable Parquet file: %s", path, oneLine(err.Error()))
+	}
+	rr, err = newRecordReader(pf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, oneLine(err.Error()))
+	}
+	rr.path = path
+	return rr, nil
+}
+
+// NumRows is the number of rows the file says it holds.
+func (r *RecordReader) NumRows() int64 { return r.pf.MetaData().NumRows }
+
+// Next returns the next row, with the Go types of RecordTable.Rows; io.EOF
+// after the last. The row is the caller's. An error names the file and is
+// returned again by every later call.
+func (r *RecordReader) Next() (row []any, err error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	defer func() {
+		if e := recover(); e != nil {
+			row, err = nil, fmt.Errorf("%s: corrupt Parquet file: %s", r.path, oneLine(fmt.Sprint(e)))
+			r.err = err
+		}
+	}()
+	row, err = r.next()
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: %s", r.path, oneLine(err.Error()))
+		r.err = err
+	}
+	return row, err
+}
+
+func newRecordReader(pf *file.Reader) (*RecordReader, error) {
 	md := pf.MetaData()
-	t := &RecordTable{Meta: make(map[string]string)}
+	r := &RecordReader{Meta: make(map[string]string), pf: pf}
 	arrowSchema := ""
 	for _, e := range md.KeyValueMetadata() {
 		if e.Value == nil {
@@ -127,14 +221,14 @@ func readRecordTable(pf *file.Reader) (*RecordTable, error) {
 			arrowSchema = *e.Value
 			continue
 		}
-		t.Meta[e.Key] = *e.Value
+		r.Meta[e.Key] = *e.Value
 	}
-	t.Name = t.Meta[MetaTable]
+	r.Name = r.Meta[MetaTable]
 	cols, leaves, err := recordColumnsFromSchema(md.Schema)
 	if err != nil {
 		return nil, err
 	}
-	if cj, ok := t.Meta[MetaColumns]; ok {
+	if cj, ok := r.Meta[MetaColumns]; ok {
 		var mc []TableColumn
 		if err := json.Unmarshal([]byte(cj), &mc); err != nil {
 			return nil, fmt.Errorf("file metadata %s: %w", MetaColumns, err)
@@ -151,11 +245,11 @@ func readRecordTable(pf *file.Reader) (*RecordTable, error) {
 	} else {
 		decorateFromArrow(cols, arrowSchema)
 	}
-	t.Columns = cols
+	r.Columns, r.leaves = cols, leaves
 
 	total := md.NumRows
-	if total < 0 || total > MaxRecordCells/int64(len(cols)) {
-		return nil, fmt.Errorf("%d rows × %d columns: too large to read whole (at most %d values)", total, len(cols), MaxRecordCells)
+	if total < 0 {
+		return nil, fmt.Errorf("the file says it has %d rows", total)
 	}
 	var sum int64
 	for rg := range pf.NumRowGroups() {
@@ -168,29 +262,84 @@ func readRecordTable(pf *file.Reader) (*RecordTable, error) {
 	if sum != total {
 		return nil, fmt.Errorf("row groups hold %d rows, the file says %d", sum, total)
 	}
-	t.Rows = make([][]any, 0, total)
-	for rg := range pf.NumRowGroups() {
-		rgr := pf.RowGroup(rg)
-		rows := int(rgr.NumRows())
-		cells := make([]any, rows*len(cols))
-		for j := range cols {
-			cr, err := pagecheck.ColumnReader(pf, rgr, j)
-			if err != nil {
-				return nil, fmt.Errorf("row group %d: column %s: %w", rg, cols[j].Name, err)
+	return r, nil
+}
+
+// next is Next without the file name and the recovery.
+func (r *RecordReader) next() ([]any, error) {
+	for len(r.rows) == 0 {
+		if r.left == 0 {
+			if err := r.finishRowGroup(); err != nil {
+				return nil, err
 			}
-			vals, err := readRecordColumn(cr, &leaves[j], rows)
-			if err != nil {
-				return nil, fmt.Errorf("row group %d: column %s: %w", rg, cols[j].Name, err)
+			if r.rg == r.pf.NumRowGroups() {
+				return nil, io.EOF
 			}
-			for i, v := range vals {
-				cells[i*len(cols)+j] = v
+			if err := r.openRowGroup(); err != nil {
+				return nil, err
 			}
+			continue
 		}
-		for i := range rows {
-			t.Rows = append(t.Rows, cells[i*len(cols):(i+1)*len(cols):(i+1)*len(cols)])
+		if err := r.decode(min(recordBatchRows, r.left)); err != nil {
+			return nil, err
 		}
 	}
-	return t, nil
+	row := r.rows[0]
+	r.rows = r.rows[1:]
+	return row, nil
+}
+
+// openRowGroup opens the column readers of row group r.rg.
+func (r *RecordReader) openRowGroup() error {
+	rgr := r.pf.RowGroup(r.rg)
+	r.left = int(rgr.NumRows())
+	r.cols = r.cols[:0]
+	for j := range r.Columns {
+		cr, err := pagecheck.ColumnReader(r.pf, rgr, j)
+		if err != nil {
+			return fmt.Errorf("row group %d: column %s: %w", r.rg, r.Columns[j].Name, err)
+		}
+		r.cols = append(r.cols, newColCursor(cr, &r.leaves[j]))
+	}
+	r.rg++
+	return nil
+}
+
+// finishRowGroup checks that the open row group's list columns hold no
+// more rows than it says.
+func (r *RecordReader) finishRowGroup() error {
+	for j, c := range r.cols {
+		if c != nil && c.leaf.kind.isList() && (len(c.def) > 0 || c.cr.HasNext()) {
+			if err := c.fill(1); err != nil {
+				return fmt.Errorf("row group %d: column %s: %w", r.rg-1, r.Columns[j].Name, err)
+			}
+			if len(c.def) > 0 {
+				return fmt.Errorf("row group %d: column %s: more lists than the row group's rows", r.rg-1, r.Columns[j].Name)
+			}
+		}
+	}
+	r.cols = r.cols[:0]
+	return nil
+}
+
+// decode decodes the next n rows of the open row group into r.rows.
+func (r *RecordReader) decode(n int) error {
+	ncol := len(r.Columns)
+	cells := make([]any, n*ncol)
+	for j, c := range r.cols {
+		vals, err := c.rows(n)
+		if err != nil {
+			return fmt.Errorf("row group %d: column %s: %w", r.rg-1, r.Columns[j].Name, err)
+		}
+		for i, v := range vals {
+			cells[i*ncol+j] = v
+		}
+	}
+	for i := range n {
+		r.rows = append(r.rows, cells[i*ncol:(i+1)*ncol:(i+1)*ncol])
+	}
+	r.left -= n
+	return nil
 }
 
 // describe names a column's name, type and nullability for an error.
@@ -353,128 +502,220 @@ type batchReader[T any] interface {
 	Err() error
 }
 
-// readLeaf reads a whole column chunk: its levels (rows of them for a flat
-// column; until the chunk ends for a list, at most MaxRecordCells) and its
-// non-null values, converted by conv.
-func readLeaf[T, V any](cr batchReader[T], leaf *recordLeaf, rows int, conv func(T) V) (vals []V, def, rep []int16, err error) {
-	batch := 4096
-	if leaf.maxRep == 0 {
-		batch = max(1, min(batch, rows))
+// recordReadLevels is the most levels a colCursor asks for at once.
+const recordReadLevels = 4096
+
+// colCursor reads one column chunk a batch of rows at a time: the levels
+// and values it has read and not yet returned, and a read function that
+// appends up to n more levels (0 at the chunk's end).
+type colCursor struct {
+	cr   file.ColumnChunkReader
+	leaf *recordLeaf
+	read func(n int) (int, error)
+	vals []any
+	def  []int16
+	rep  []int16
+	lev  int // levels read and not returned
+	// starts counts the pending levels that start a row (repetition
+	// level 0), for a list column.
+	starts int
+	done   bool
+}
+
+func newColCursor(cr file.ColumnChunkReader, leaf *recordLeaf) *colCursor {
+	c := &colCursor{cr: cr, leaf: leaf}
+	switch cr := cr.(type) {
+	case *file.ByteArrayColumnChunkReader:
+		// Copied at once: the bytes point into the page buffer.
+		c.read = levelReader(c, cr, func(b parquet.ByteArray) any { return string(b) })
+	case *file.Int32ColumnChunkReader:
+		c.read = levelReader(c, cr, func(v int32) any { return v })
+	case *file.Int64ColumnChunkReader:
+		if leaf.kind == kindTimestamp {
+			c.read = levelReader(c, cr, func(v int64) any { return time.UnixMicro(v).UTC() })
+		} else {
+			c.read = levelReader(c, cr, func(v int64) any { return v })
+		}
+	case *file.Float64ColumnChunkReader:
+		c.read = levelReader(c, cr, func(v float64) any { return v })
+	case *file.Float32ColumnChunkReader:
+		c.read = levelReader(c, cr, func(v float32) any { return v })
+	case *file.BooleanColumnChunkReader:
+		c.read = levelReader(c, cr, func(v bool) any { return v })
+	default:
+		c.read = func(int) (int, error) { return 0, fmt.Errorf("unexpected column reader %T", cr) }
 	}
-	buf := make([]T, batch)
+	return c
+}
+
+// levelReader returns c's read function over the typed reader cr, whose
+// values conv turns into the Go values of RecordTable.Rows.
+func levelReader[T any](c *colCursor, cr batchReader[T], conv func(T) any) func(int) (int, error) {
+	var buf []T
 	var defBuf, repBuf []int16
-	if leaf.maxDef > 0 {
-		defBuf = make([]int16, batch)
-	}
-	if leaf.maxRep > 0 {
-		repBuf = make([]int16, batch)
-	}
-	levels := 0
-	for cr.HasNext() {
-		want := batch
-		if leaf.maxRep == 0 {
-			want = min(batch, rows-levels)
-			if want <= 0 {
-				break
+	return func(want int) (int, error) {
+		if !cr.HasNext() {
+			return 0, cr.Err()
+		}
+		if len(buf) < want {
+			buf = make([]T, want)
+			if c.leaf.maxDef > 0 {
+				defBuf = make([]int16, want)
 			}
-		} else if levels > MaxRecordCells {
-			return nil, nil, nil, fmt.Errorf("more than %d list elements", MaxRecordCells)
+			if c.leaf.maxRep > 0 {
+				repBuf = make([]int16, want)
+			}
 		}
 		var d, r []int16
-		if leaf.maxDef > 0 {
+		if c.leaf.maxDef > 0 {
 			d = defBuf[:want]
 		}
-		if leaf.maxRep > 0 {
+		if c.leaf.maxRep > 0 {
 			r = repBuf[:want]
 		}
 		total, nv, err := cr.ReadBatch(int64(want), buf[:want], d, r)
 		if err != nil {
-			return nil, nil, nil, err
+			return 0, err
 		}
-		if total < 0 || total > int64(want) || nv < 0 || nv > int(total) {
-			return nil, nil, nil, fmt.Errorf("reader returned %d levels and %d values for %d", total, nv, want)
-		}
-		if total == 0 {
-			break
+		if total < 0 || total > int64(want) || nv < 0 || nv > int(total) || d == nil && nv != int(total) {
+			return 0, fmt.Errorf("reader returned %d levels and %d values for %d", total, nv, want)
 		}
 		for _, v := range buf[:nv] {
-			vals = append(vals, conv(v))
+			c.vals = append(c.vals, conv(v))
 		}
 		if d != nil {
-			def = append(def, d[:total]...)
+			c.def = append(c.def, d[:total]...)
 		}
 		if r != nil {
-			rep = append(rep, r[:total]...)
+			for _, l := range r[:total] {
+				if l == 0 {
+					c.starts++
+				}
+			}
+			c.rep = append(c.rep, r[:total]...)
 		}
-		levels += int(total)
+		c.lev += int(total)
+		if total == 0 {
+			return 0, cr.Err()
+		}
+		return int(total), nil
 	}
-	if err := cr.Err(); err != nil {
-		return nil, nil, nil, err
-	}
-	return vals, def, rep, nil
 }
 
-// readRecordColumn reads a column chunk of a row group of rows rows and
-// returns one value per row (nil for null), after checking that its levels
-// and values agree, so that a corrupt file cannot index out of range.
-func readRecordColumn(cr file.ColumnChunkReader, leaf *recordLeaf, rows int) ([]any, error) {
-	var vals []any
-	var def, rep []int16
-	var err error
-	switch cr := cr.(type) {
-	case *file.ByteArrayColumnChunkReader:
-		// Copied at once: the bytes point into the page buffer.
-		vals, def, rep, err = readLeaf(cr, leaf, rows, func(b parquet.ByteArray) any { return string(b) })
-	case *file.Int32ColumnChunkReader:
-		vals, def, rep, err = readLeaf(cr, leaf, rows, func(v int32) any { return v })
-	case *file.Int64ColumnChunkReader:
-		if leaf.kind == kindTimestamp {
-			vals, def, rep, err = readLeaf(cr, leaf, rows, func(v int64) any { return time.UnixMicro(v).UTC() })
-		} else {
-			vals, def, rep, err = readLeaf(cr, leaf, rows, func(v int64) any { return v })
+// fill reads until more than n rows have started (so that the first n
+// are complete) or the chunk ends.
+func (c *colCursor) fill(n int) error {
+	for !c.done && c.starts <= n {
+		if c.lev > MaxRecordCells {
+			return fmt.Errorf("more than %d list elements", MaxRecordCells)
 		}
-	case *file.Float64ColumnChunkReader:
-		vals, def, rep, err = readLeaf(cr, leaf, rows, func(v float64) any { return v })
-	case *file.Float32ColumnChunkReader:
-		vals, def, rep, err = readLeaf(cr, leaf, rows, func(v float32) any { return v })
-	case *file.BooleanColumnChunkReader:
-		vals, def, rep, err = readLeaf(cr, leaf, rows, func(v bool) any { return v })
-	default:
-		return nil, fmt.Errorf("unexpected column reader %T", cr)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if leaf.kind.isList() {
-		return assembleLists(vals, def, rep, leaf, rows)
-	}
-	out := make([]any, rows)
-	if leaf.maxDef == 0 {
-		if len(vals) != rows {
-			return nil, fmt.Errorf("%d values, the row group has %d rows", len(vals), rows)
+		got, err := c.read(recordReadLevels)
+		if err != nil {
+			return err
 		}
-		copy(out, vals)
+		c.done = got == 0
+	}
+	return nil
+}
+
+// consume drops the first lev levels and k values read.
+func (c *colCursor) consume(lev, k int) {
+	c.vals = append(c.vals[:0], c.vals[k:]...)
+	if c.def != nil {
+		c.def = append(c.def[:0], c.def[lev:]...)
+	}
+	if c.rep != nil {
+		for _, l := range c.rep[:lev] {
+			if l == 0 {
+				c.starts--
+			}
+		}
+		c.rep = append(c.rep[:0], c.rep[lev:]...)
+	}
+	c.lev -= lev
+}
+
+// rows returns the next n rows' values (nil for null), after checking
+// that the levels and values agree, so that a corrupt file cannot index
+// out of range.
+func (c *colCursor) rows(n int) ([]any, error) {
+	if c.leaf.kind.isList() {
+		return c.lists(n)
+	}
+	for c.lev < n {
+		got, err := c.read(min(recordReadLevels, n-c.lev))
+		if err != nil {
+			return nil, err
+		}
+		if got == 0 {
+			return nil, fmt.Errorf("%d values, the row group has more rows", c.lev)
+		}
+	}
+	out := make([]any, n)
+	if c.leaf.maxDef == 0 {
+		copy(out, c.vals[:n])
+		c.consume(n, n)
 		return out, nil
 	}
-	if len(def) != rows {
-		return nil, fmt.Errorf("%d values, the row group has %d rows", len(def), rows)
-	}
 	k := 0
-	for i, d := range def {
+	for i, d := range c.def[:n] {
 		switch {
-		case d == leaf.maxDef:
-			if k >= len(vals) {
-				return nil, fmt.Errorf("%d values for more non-null levels", len(vals))
+		case d == c.leaf.maxDef:
+			if k >= len(c.vals) {
+				return nil, fmt.Errorf("%d values for more non-null levels", len(c.vals))
 			}
-			out[i] = vals[k]
+			out[i] = c.vals[k]
 			k++
-		case d < 0 || d > leaf.maxDef:
+		case d < 0 || d > c.leaf.maxDef:
 			return nil, fmt.Errorf("definition level %d out of range", d)
 		}
 	}
-	if k != len(vals) {
-		return nil, fmt.Errorf("%d values for %d non-null levels", len(vals), k)
+	if c.done || c.lev == n {
+		// All levels read so far are returned: the values must match.
+		if k != len(c.vals) {
+			return nil, fmt.Errorf("%d values for %d non-null levels", len(c.vals), k)
+		}
 	}
+	c.consume(n, k)
+	return out, nil
+}
+
+// lists returns the next n rows of a list column, one []string or
+// []float32 per row (nil for a null list).
+func (c *colCursor) lists(n int) ([]any, error) {
+	if err := c.fill(n); err != nil {
+		return nil, err
+	}
+	if len(c.def) != len(c.rep) {
+		return nil, fmt.Errorf("%d definition and %d repetition levels", len(c.def), len(c.rep))
+	}
+	cut, seen := len(c.rep), 0
+	for i, l := range c.rep {
+		if l == 0 {
+			if seen == n {
+				cut = i
+				break
+			}
+			seen++
+		}
+	}
+	if seen < n {
+		return nil, fmt.Errorf("%d lists, the row group has more rows", seen)
+	}
+	k := 0
+	for _, d := range c.def[:cut] {
+		if d == c.leaf.maxDef {
+			k++
+		}
+	}
+	if k > len(c.vals) || cut == len(c.rep) && c.done && k != len(c.vals) {
+		return nil, fmt.Errorf("%d values for %d list elements", len(c.vals), k)
+	}
+	out, err := assembleLists(c.vals[:k], c.def[:cut], c.rep[:cut], c.leaf, n)
+	if err != nil {
+		return nil, err
+	}
+	c.consume(cut, k)
 	return out, nil
 }
 

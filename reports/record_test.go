@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -740,11 +741,26 @@ func checkRecordRead(path string) (err error) {
 		}
 	}()
 	tab, rerr := ReadRecordTable(path)
+	// The streaming reader must give the same rows, or an error of its own
+	// (a table too large to read whole may stream).
+	streamed, serr := streamRecords(path)
+	if serr != nil && (!strings.HasPrefix(serr.Error(), path+": ") || strings.Contains(serr.Error(), "\n")) {
+		return fmt.Errorf("RecordReader: error %q does not start with the file name or has several lines", serr)
+	}
 	if rerr != nil {
 		if !strings.HasPrefix(rerr.Error(), path+": ") || strings.Contains(rerr.Error(), "\n") {
 			return fmt.Errorf("error %q does not start with the file name or has several lines", rerr)
 		}
+		if serr == nil && !strings.Contains(rerr.Error(), "too large to read whole") {
+			return fmt.Errorf("ReadRecordTable: %v, but RecordReader read %d rows", rerr, len(streamed))
+		}
 		return nil
+	}
+	if serr != nil {
+		return fmt.Errorf("ReadRecordTable read %d rows, RecordReader: %v", len(tab.Rows), serr)
+	}
+	if !reflect.DeepEqual(streamed, tab.Rows) {
+		return fmt.Errorf("RecordReader and ReadRecordTable read different rows")
 	}
 	for i, r := range tab.Rows {
 		if len(r) != len(tab.Columns) {
@@ -769,6 +785,63 @@ func checkRecordRead(path string) (err error) {
 		}
 	}
 	return nil
+}
+
+// streamRecords reads the record table at path row by row with a
+// RecordReader.
+func streamRecords(path string) ([][]any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	r, err := OpenRecordTableFrom(path, f, fi.Size())
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]any
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			if _, again := r.Next(); again != err {
+				return nil, fmt.Errorf("%s: the error %q is not returned again (%v)", path, err, again)
+			}
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+}
+
+// TestRecordReaderStreams reads a table of several row groups whose sizes
+// are not multiples of the reader's batch (1,500-row groups, 1,024-row
+// batches), with null, empty and multi-element lists and nullable values,
+// row by row: the rows are those written, and those ReadRecordTable reads.
+func TestRecordReaderStreams(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scores.parquet")
+	cols, rows := testRecordColumns(), testRecordRows(4003)
+	writeRecords(t, path, cols, rows, 1500, nil)
+	got, err := streamRecords(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordsEqual(t, cols, got, rows)
+	whole, err := ReadRecordTable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, whole.Rows) {
+		t.Error("RecordReader and ReadRecordTable read different rows")
+	}
+	if err := checkRecordRead(path); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestReadRecordTableShortLevels reads a table whose definition levels were

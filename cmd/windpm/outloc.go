@@ -126,14 +126,19 @@ func (l *outLoc) newRecordWriter(key, table string, version int, cols []reports.
 	return reports.NewRecordWriterTo(l.name(key), w, table, version, cols, meta)
 }
 
-// readRecordTable reads the record table key.
-func (l *outLoc) readRecordTable(key string) (*reports.RecordTable, error) {
+// openRecordTable opens the record table key for reading row by row;
+// close the closer when done.
+func (l *outLoc) openRecordTable(key string) (*reports.RecordReader, io.Closer, error) {
 	r, err := l.st.OpenReaderAt(l.ctx, key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer r.Close()
-	return reports.ReadRecordTableFrom(l.name(key), r, r.Size())
+	t, err := reports.OpenRecordTableFrom(l.name(key), r, r.Size())
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return t, r, nil
 }
 
 // sectionCloser is a ReaderAt of a store object as a parquet source that

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -202,26 +203,33 @@ func runReport(cmd *cobra.Command, o *reportOptions) error {
 	return failOnExit(out, ".", failOn)
 }
 
-// mergeTable writes the rows of one table of every part to path, in
-// turbine order as a whole-fleet scan writes them (each part's rows are in
-// that order already; a turbine is in one part only).
+// mergeTable writes the rows of one table of every part to key, in
+// turbine order as a whole-fleet scan writes them: each part's rows are in
+// that order already and a turbine is in one part only, so the parts are
+// merged row by row and memory does not grow with the tables (they grow
+// with the history).
 func mergeTable(parts []reportPart, table string, out *outLoc, key string) error {
-	var first *reports.RecordTable
-	var rows [][]any
-	firstName := parts[0].loc.name(join(parts[0].dir, table+".parquet"))
+	type source struct {
+		name    string
+		r       *reports.RecordReader
+		row     []any  // the next row, nil at the end
+		turbine string // its turbine
+	}
+	var srcs []*source
 	for _, p := range parts {
 		src := join(p.dir, table+".parquet")
-		t, err := p.loc.readRecordTable(src)
+		r, c, err := p.loc.openRecordTable(src)
 		if err != nil {
 			return err
 		}
-		if first == nil {
-			first = t
-		} else if !reflect.DeepEqual(t.Columns, first.Columns) {
-			return fmt.Errorf("%s: other columns than %s (shards of different windpm versions or settings)", p.loc.name(src), firstName)
+		defer c.Close()
+		s := &source{name: p.loc.name(src), r: r}
+		if len(srcs) > 0 && !reflect.DeepEqual(r.Columns, srcs[0].r.Columns) {
+			return fmt.Errorf("%s: other columns than %s (shards of different windpm versions or settings)", s.name, srcs[0].name)
 		}
-		rows = append(rows, t.Rows...)
+		srcs = append(srcs, s)
 	}
+	first := srcs[0].r
 	col := -1
 	for i, c := range first.Columns {
 		if c.Name == "turbine" {
@@ -229,19 +237,49 @@ func mergeTable(parts []reportPart, table string, out *outLoc, key string) error
 		}
 	}
 	if col < 0 {
-		return fmt.Errorf("%s: no turbine column", firstName)
+		return fmt.Errorf("%s: no turbine column", srcs[0].name)
 	}
-	turbine := func(r []any) string { s, _ := r[col].(string); return s }
-	sort.SliceStable(rows, func(i, j int) bool { return turbineLess(turbine(rows[i]), turbine(rows[j])) })
+	advance := func(s *source) error {
+		row, err := s.r.Next()
+		if err == io.EOF {
+			s.row = nil
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		t, _ := row[col].(string)
+		if s.row != nil && turbineLess(t, s.turbine) {
+			return fmt.Errorf("%s: turbine %q after %q: the rows are not in turbine order, as windpm scan writes them", s.name, t, s.turbine)
+		}
+		s.row, s.turbine = row, t
+		return nil
+	}
+	for _, s := range srcs {
+		if err := advance(s); err != nil {
+			return err
+		}
+	}
 	w, err := out.newRecordWriter(key, table, reports.ScanTablesVersion, first.Columns, first.Meta)
 	if err != nil {
 		return err
 	}
 	defer w.Abort()
-	for _, r := range rows {
-		if err := w.Write(r); err != nil {
+	for {
+		var next *source // the part of the least turbine; the first on a tie
+		for _, s := range srcs {
+			if s.row != nil && (next == nil || turbineLess(s.turbine, next.turbine)) {
+				next = s
+			}
+		}
+		if next == nil {
+			return w.Close()
+		}
+		if err := w.Write(next.row); err != nil {
+			return err
+		}
+		if err := advance(next); err != nil {
 			return err
 		}
 	}
-	return w.Close()
 }
