@@ -27,7 +27,7 @@ import (
 const MaxRecordCells = 1 << 25
 
 // RecordTable is a record table read whole into memory (the scores and
-// alarms of a scan, for tests and for merging shards).
+// alarms of a scan, for tests and small tables; RecordReader streams).
 type RecordTable struct {
 	// Name is the file metadata windpm.table ("" when absent).
 	Name string
