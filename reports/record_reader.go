@@ -79,25 +79,25 @@ func ReadRecordTable(path string) (t *RecordTable, err error) {
 
 // ReadRecordTableFrom is ReadRecordTable on the size bytes of r (an
 // object in a bucket, read by ranged requests), which messages call path.
-func ReadRecordTableFrom(path string, r io.ReaderAt, size int64) (t *RecordTable, err error) {
-	if size == 0 {
-		return nil, fmt.Errorf("%s: empty file, not a Parquet file", path)
+func ReadRecordTableFrom(path string, r io.ReaderAt, size int64) (*RecordTable, error) {
+	rr, err := OpenRecordTableFrom(path, r, size)
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		// arrow/go's parquet reader panics on some corrupt input.
-		if e := recover(); e != nil {
-			t, err = nil, fmt.Errorf("%s: corrupt Parquet file: %s", path, oneLine(fmt.Sprint(e)))
+	if total := rr.NumRows(); total > MaxRecordCells/int64(len(rr.Columns)) {
+		return nil, fmt.Errorf("%s: %d rows × %d columns: too large to read whole (at most %d values)", path, total, len(rr.Columns), MaxRecordCells)
+	}
+	t := &RecordTable{Name: rr.Name, Columns: rr.Columns, Meta: rr.Meta, Rows: make([][]any, 0, rr.NumRows())}
+	for {
+		row, err := rr.Next()
+		if err == io.EOF {
+			return t, nil
 		}
-	}()
-	pf, err := file.NewParquetReader(io.NewSectionReader(r, 0, size))
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file: %s", path, oneLine(err.Error()))
+		if err != nil {
+			return nil, err
+		}
+		t.Rows = append(t.Rows, row)
 	}
-	t, err = readRecordTable(pf)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s", path, oneLine(err.Error()))
-	}
-	return t, nil
 }
 
 // oneLine joins the lines of a message, so that an error is one line.
@@ -113,27 +113,6 @@ type recordLeaf struct {
 	elemOpt  bool // a list with optional elements
 	maxDef   int16
 	maxRep   int16
-}
-
-func readRecordTable(pf *file.Reader) (*RecordTable, error) {
-	r, err := newRecordReader(pf)
-	if err != nil {
-		return nil, err
-	}
-	if total := r.NumRows(); total > MaxRecordCells/int64(len(r.Columns)) {
-		return nil, fmt.Errorf("%d rows × %d columns: too large to read whole (at most %d values)", total, len(r.Columns), MaxRecordCells)
-	}
-	t := &RecordTable{Name: r.Name, Columns: r.Columns, Meta: r.Meta, Rows: make([][]any, 0, r.NumRows())}
-	for {
-		row, err := r.next()
-		if err == io.EOF {
-			return t, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		t.Rows = append(t.Rows, row)
-	}
 }
 
 // recordBatchRows is the number of rows a RecordReader decodes at a time.
