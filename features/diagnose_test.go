@@ -130,8 +130,7 @@ func TestEnergyThresholdDB(t *testing.T) {
 // sensor (datasets/synth) give their own verdict, healthy captures none.
 func TestDiagnoseSynthetic(t *testing.T) {
 	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
-	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
-	o := DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
+	o := synthOrders(s.Bearing)
 	d, err := NewDiagnoser(0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -176,8 +175,7 @@ func TestDiagnoseSyntheticGrid(t *testing.T) {
 		t.Skip("130 synthetic captures")
 	}
 	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
-	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
-	o := DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
+	o := synthOrders(s.Bearing)
 	d, err := NewDiagnoser(0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -219,6 +217,12 @@ func scores(dg Diagnosis) string {
 		s += fmt.Sprintf("%s %.1f ", f.Family, f.Score)
 	}
 	return s
+}
+
+// synthOrders returns the defect orders of a synthetic bearing.
+func synthOrders(b synth.BearingModel) DefectOrders {
+	bpfo, bpfi, bsf, ftf := b.Orders()
+	return DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
 }
 
 // evidenceText lists every family's readable lines, for failure messages.
@@ -395,7 +399,6 @@ func healthyCaptures(t *testing.T) []healthyCapture {
 	}
 	caps = append(caps, healthyCapture{"CWRU 97 at 48 kHz", caps48[0].Samples, 48000, caps48[0].RPM, b.Orders})
 	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
-	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
 	for seed := range uint64(4) {
 		x := make([]float64, int(float64(s.RateHz)*s.Seconds))
 		shaftHz := (1000 + 150*float64(seed)) / 60
@@ -403,7 +406,7 @@ func healthyCaptures(t *testing.T) []healthyCapture {
 			t.Fatal(err)
 		}
 		caps = append(caps, healthyCapture{fmt.Sprintf("synthetic healthy gbx_hss %d", seed), x, float64(s.RateHz), shaftHz * 60,
-			DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}})
+			synthOrders(s.Bearing)})
 	}
 	return caps
 }
@@ -692,8 +695,7 @@ func TestDiagnoseSyntheticSlip(t *testing.T) {
 		t.Skip("20 synthetic captures")
 	}
 	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
-	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
-	o := DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
+	o := synthOrders(s.Bearing)
 	d, err := NewDiagnoser(0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -898,10 +900,9 @@ func TestLineSetPrescreen(t *testing.T) {
 		check(fmt.Sprintf("noise seed %d", seed), x, 12000, 1797, b.Orders)
 	}
 	s := synth.DefaultDrivetrain().Sensor("gbx_hss")
-	bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
 	x := make([]float64, int(float64(s.RateHz)*s.Seconds))
 	if _, err := synth.Signal(x, synth.CaptureSpec(s, 20, synth.Healthy, 0), rand.New(rand.NewPCG(5, 6))); err != nil {
 		t.Fatal(err)
 	}
-	check("gbx_hss healthy", x, float64(s.RateHz), 1200, DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf})
+	check("gbx_hss healthy", x, float64(s.RateHz), 1200, synthOrders(s.Bearing))
 }

@@ -136,8 +136,8 @@ func TestBearingSyntheticFleet(t *testing.T) {
 		{"WT03", "gbx_hss", false, 0},
 	} {
 		s := dt.Sensor(c.sensor)
-		bpfo, bpfi, bsf, ftf := s.Bearing.Orders()
-		orders := &DefectOrders{BPFO: bpfo, BPFI: bpfi, BSF: bsf, FTF: ftf}
+		o := synthOrders(s.Bearing)
+		orders := &o
 		g := newBearingGroup(Config{})
 		rng := rand.New(rand.NewPCG(uint64(len(c.turbine)+len(c.sensor)), 11))
 		var before, after []float64
