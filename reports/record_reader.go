@@ -288,7 +288,7 @@ func (r *RecordReader) openRowGroup() error {
 // more rows than it says.
 func (r *RecordReader) finishRowGroup() error {
 	for j, c := range r.cols {
-		if c != nil && c.leaf.kind.isList() && (len(c.def) > 0 || c.cr.HasNext()) {
+		if c.leaf.kind.isList() && (len(c.def) > 0 || c.cr.HasNext()) {
 			if err := c.fill(1); err != nil {
 				return fmt.Errorf("row group %d: column %s: %w", r.rg-1, r.Columns[j].Name, err)
 			}
@@ -494,7 +494,6 @@ type colCursor struct {
 	vals []any
 	def  []int16
 	rep  []int16
-	lev  int // levels read and not returned
 	// starts counts the pending levels that start a row (repetition
 	// level 0), for a list column.
 	starts int
@@ -573,7 +572,6 @@ func levelReader[T any](c *colCursor, cr batchReader[T], conv func(T) any) func(
 			}
 			c.rep = append(c.rep, r[:total]...)
 		}
-		c.lev += int(total)
 		if total == 0 {
 			return 0, cr.Err()
 		}
@@ -581,11 +579,20 @@ func levelReader[T any](c *colCursor, cr batchReader[T], conv func(T) any) func(
 	}
 }
 
+// levels is the number of levels read and not returned: one per value
+// for a required flat column, which has no definition levels.
+func (c *colCursor) levels() int {
+	if c.leaf.maxDef == 0 {
+		return len(c.vals)
+	}
+	return len(c.def)
+}
+
 // fill reads until more than n rows have started (so that the first n
 // are complete) or the chunk ends.
 func (c *colCursor) fill(n int) error {
 	for !c.done && c.starts <= n {
-		if c.lev > MaxRecordCells {
+		if c.levels() > MaxRecordCells {
 			return fmt.Errorf("more than %d list elements", MaxRecordCells)
 		}
 		got, err := c.read(recordReadLevels)
@@ -611,7 +618,6 @@ func (c *colCursor) consume(lev, k int) {
 		}
 		c.rep = append(c.rep[:0], c.rep[lev:]...)
 	}
-	c.lev -= lev
 }
 
 // rows returns the next n rows' values (nil for null), after checking
@@ -621,13 +627,13 @@ func (c *colCursor) rows(n int) ([]any, error) {
 	if c.leaf.kind.isList() {
 		return c.lists(n)
 	}
-	for c.lev < n {
-		got, err := c.read(min(recordReadLevels, n-c.lev))
+	for c.levels() < n {
+		got, err := c.read(min(recordReadLevels, n-c.levels()))
 		if err != nil {
 			return nil, err
 		}
 		if got == 0 {
-			return nil, fmt.Errorf("%d values, the row group has more rows", c.lev)
+			return nil, fmt.Errorf("%d values, the row group has more rows", c.levels())
 		}
 	}
 	out := make([]any, n)
@@ -649,11 +655,10 @@ func (c *colCursor) rows(n int) ([]any, error) {
 			return nil, fmt.Errorf("definition level %d out of range", d)
 		}
 	}
-	if c.done || c.lev == n {
-		// All levels read so far are returned: the values must match.
-		if k != len(c.vals) {
-			return nil, fmt.Errorf("%d values for %d non-null levels", len(c.vals), k)
-		}
+	// A flat column is read n levels at a time, so all its pending values
+	// belong to these n rows.
+	if k != len(c.vals) {
+		return nil, fmt.Errorf("%d values for %d non-null levels", len(c.vals), k)
 	}
 	c.consume(n, k)
 	return out, nil
@@ -664,9 +669,6 @@ func (c *colCursor) rows(n int) ([]any, error) {
 func (c *colCursor) lists(n int) ([]any, error) {
 	if err := c.fill(n); err != nil {
 		return nil, err
-	}
-	if len(c.def) != len(c.rep) {
-		return nil, fmt.Errorf("%d definition and %d repetition levels", len(c.def), len(c.rep))
 	}
 	cut, seen := len(c.rep), 0
 	for i, l := range c.rep {
