@@ -352,12 +352,7 @@ func TestFleetStoreManifestRanges(t *testing.T) {
 // one line naming the object and the problem.
 func TestFleetStoreErrors(t *testing.T) {
 	ctx := context.Background()
-	wav := func() string {
-		p := filepath.Join(t.TempDir(), "x.wav")
-		writeTestWAV(t, p)
-		b, _ := os.ReadFile(p)
-		return string(b)
-	}()
+	wav := string(testWAVBytes(t))
 	const head = "path,turbine,sensor,time\n"
 	for name, c := range map[string]struct {
 		files map[string]string
@@ -410,9 +405,7 @@ func TestFleetStoreErrors(t *testing.T) {
 // manifest replaced after it was indexed is reported.
 func TestFleetStoreManifestKeys(t *testing.T) {
 	ctx := context.Background()
-	p := filepath.Join(t.TempDir(), "x.wav")
-	writeTestWAV(t, p)
-	wav, _ := os.ReadFile(p)
+	wav := testWAVBytes(t)
 	manifest := "path,turbine,sensor,time\n" +
 		"mem://fleet/WT01/a.wav,WT01,gbx,2025-03-01T02:00:00Z\n" +
 		"WT01/./b.wav,WT01,gbx,2025-03-02T02:00:00Z\n" +
@@ -515,9 +508,7 @@ func FuzzFleetManifestStore(f *testing.F) {
 // turbine's sizes come from its captures' common prefix.
 func TestFleetStoreTurbinePrefix(t *testing.T) {
 	ctx := context.Background()
-	p := filepath.Join(t.TempDir(), "x.wav")
-	writeTestWAV(t, p)
-	wav, _ := os.ReadFile(p)
+	wav := testWAVBytes(t)
 	st := memFleet(t, map[string]string{
 		"WT01/gbx/20250301T020000Z.wav": string(wav),
 		"WT01-b/gbx/notes.txt":          "x",

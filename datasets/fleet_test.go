@@ -22,6 +22,18 @@ func writeTestWAV(t *testing.T, path string) {
 	}
 }
 
+// testWAVBytes returns the bytes of the capture writeTestWAV writes.
+func testWAVBytes(t *testing.T) []byte {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "x.wav")
+	writeTestWAV(t, p)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestListFleetLayout(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{
